@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine:
+#   make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000
+#   make test   - set up, then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test setup check-python chromium migrate seed serve clean
+
+run: setup migrate seed serve
+
+test: setup chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: check-python $(VENV)/.installed node_modules/.installed
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.12 (or similar)")'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's chromium (never a downloaded browser build).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed and this is not root: browser tests will be skipped"; fi
+
+migrate:
+	$(BIN)/python manage.py migrate --noinput
+
+seed:
+	$(BIN)/python manage.py seed_demo
+
+serve:
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 *.egg-info

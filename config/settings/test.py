@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, in-memory email and cache."""
+from .base import *  # noqa: F401,F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-5d2c8e1f7a9b3c4d6e0f1a2b3c4d5e6f"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views as portal_views
+
+urlpatterns = [
+    path("healthz", portal_views.healthz, name="healthz"),
+    # One sign-in for everyone: the admin's login page hands over to allauth's.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("portal.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving comes last so it never hides another URL.
+urlpatterns += [path("", include(wagtail_urls))]

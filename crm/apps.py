@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CrmConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "crm"
+    verbose_name = "Organisations and engagement"

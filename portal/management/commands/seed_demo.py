@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from portal import demo as portal_demo
+from crm import demo as crm_demo
+from portal.roles import sync_roles
+
+
+class Command(BaseCommand):
+    help = "Load demo data: wards, organisations, people for every role, pages. Safe to run more than once."
+
+    def handle(self, *args, **options):
+        sync_roles()
+        counts = {}
+        counts.update(crm_demo.seed())
+        counts.update(portal_demo.seed())
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
+        self.stdout.write("\nDemo sign-ins (password for all: %s)" % portal_demo.DEMO_PASSWORD)
+        for email, first, last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:
+            self.stdout.write(f"  {', '.join(role_list):<22} {email}")
+        self.stdout.write("\nPortal: http://127.0.0.1:8000/   Team admin: http://127.0.0.1:8000/admin/")
