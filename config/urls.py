@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,10 @@
 def navigation(request):
-    """Lets the header offer the admin link only to the people who may use it."""
+    """Header links: the training index for everyone, the admin only for people who may use it."""
+    from .models import TrainingIndexPage
+
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"uses_admin": False}
-    return {"uses_admin": user.has_perm("wagtailadmin.access_admin")}
+    training = TrainingIndexPage.objects.live().only("url_path").first()
+    return {
+        "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
+        "training_url": training.url if training else None,
+    }

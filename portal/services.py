@@ -67,3 +67,14 @@ def member_details_update(
     user.save(update_fields=list(User.MEMBER_FIELDS))
     role_assign(user=user, role=roles.ELECTED_MEMBER)
     return user
+
+
+def lesson_mark(*, user: User, lesson, complete: bool) -> bool:
+    """Record (or undo) a learner completing a lesson. Idempotent; returns whether it is now complete."""
+    from .models import LessonProgress
+
+    if complete:
+        LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    else:
+        LessonProgress.objects.filter(user=user, lesson=lesson).delete()
+    return complete

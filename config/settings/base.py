@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "feedback",
     # Wagtail
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -200,3 +201,8 @@ def require(name: str) -> str:
     return value
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password resets go through allauth
+
+# Absolute links in emails and calendar files.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Calendar UIDs end in this domain, so they stay stable wherever the site is served.
+CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", "prevent-portal.invalid")

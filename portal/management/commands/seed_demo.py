@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from portal import demo as portal_demo
 from crm import demo as crm_demo
+from events import demo as events_demo
 from portal.roles import sync_roles
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         counts = {}
         counts.update(crm_demo.seed())
         counts.update(portal_demo.seed())
+        counts.update(events_demo.seed())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         self.stdout.write("\nDemo sign-ins (password for all: %s)" % portal_demo.DEMO_PASSWORD)
         for email, first, last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:

@@ -1,0 +1,109 @@
+"""RFC 5545 calendars: public feeds, the personal feed and email invitations.
+
+Every event carries a stable UID, DTSTAMP and SEQUENCE, times in
+Europe/London with its VTIMEZONE, and STATUS:CANCELLED once cancelled.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Booking, BookingStatus, SessionStatus, TrainingSession
+
+LONDON = ZoneInfo("Europe/London")
+PRODID = "-//Prevent training portal//events//EN"
+
+
+def session_uid(session: TrainingSession) -> str:
+    return f"session-{session.uid}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+def booking_uid(booking: Booking) -> str:
+    return f"booking-{booking.uid}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+def _calendar(name: str, method: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/London")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int) -> Event:
+    course = session.course
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", sequence)
+    event.add("dtstart", timezone.localtime(session.starts_at, LONDON))
+    event.add("dtend", timezone.localtime(session.ends_at, LONDON))
+    event.add("summary", course.title)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    location = ", ".join(part for part in (session.venue, session.address.replace("\n", ", ")) if part)
+    if location:
+        event.add("location", location)
+    description = [course.specific.summary] if hasattr(course.specific, "summary") else []
+    if session.online_url:
+        description.append(f"Join online: {session.online_url}")
+        event.add("conference", session.online_url, parameters={"VALUE": "URI"})
+    event.add("description", "\n\n".join(description))
+    event.add("url", settings.PORTAL_BASE_URL + course.url)
+    organizer = vCalAddress(f"mailto:{_team_email()}")
+    organizer.params["cn"] = vText("Prevent team")
+    event.add("organizer", organizer)
+    return event
+
+
+def _team_email() -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _finish(cal: Calendar) -> bytes:
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def sessions_feed(sessions: Iterable[TrainingSession], *, name: str) -> bytes:
+    """A published feed of sessions (course or all), cancelled ones marked so."""
+    cal = _calendar(name)
+    for session in sessions:
+        cal.add_component(
+            _event(session, uid=session_uid(session), cancelled=session.status == SessionStatus.CANCELLED,
+                   sequence=session.sequence)
+        )
+    return _finish(cal)
+
+
+def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
+    """A person's own feed: their confirmed places, and cancelled ones as cancelled."""
+    cal = _calendar(name)
+    for booking in bookings:
+        cancelled = booking.status == BookingStatus.CANCELLED or booking.session.status == SessionStatus.CANCELLED
+        cal.add_component(_event(booking.session, uid=booking_uid(booking), cancelled=cancelled,
+                                 sequence=booking.session.sequence + (1 if booking.status == BookingStatus.CANCELLED else 0)))
+    return _finish(cal)
+
+
+def invitation(booking: Booking, *, cancel: bool = False) -> bytes:
+    """An iTIP message for one person: METHOD:REQUEST to add or update, METHOD:CANCEL to remove."""
+    cal = _calendar(booking.session.course.title, method="CANCEL" if cancel else "REQUEST")
+    sequence = booking.session.sequence + (1 if cancel and booking.session.status != SessionStatus.CANCELLED else 0)
+    event = _event(booking.session, uid=booking_uid(booking), cancelled=cancel, sequence=sequence)
+    attendee = vCalAddress(f"mailto:{booking.user.email}")
+    attendee.params["cn"] = vText(booking.user.get_full_name() or booking.user.email)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("ACCEPTED")
+    event.add("attendee", attendee)
+    cal.add_component(event)
+    return _finish(cal)

@@ -1,0 +1,204 @@
+"""Demo courses, a year of past sessions with attendance, and upcoming sessions with bookings.
+
+Idempotent: pages are found by slug, and sessions are only made when there are none.
+Bulk inserts keep it quick (about 2,000 attendance records).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from crm.models import Organisation, OrganisationType
+from portal import roles
+from portal.models import CourseLesson, CoursePage, HomePage, ReportingCategory, TrainingIndexPage
+
+from .models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionVisibility, TrainingSession
+from .services import SessionRun, attendance_record, booking_create, session_run_create
+
+User = get_user_model()
+
+FIRST = ["Aisha", "Ben", "Chloe", "Daniel", "Eve", "Farah", "George", "Hannah", "Imran", "Jess", "Kwame", "Laura",
+         "Mohammed", "Nina", "Oliver", "Priya", "Quentin", "Rosa", "Sam", "Tariq", "Uma", "Victor", "Wendy", "Yusuf", "Zara"]
+LAST = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fernandes", "Green", "Hughes", "Iqbal", "Jones", "Khan", "Lewis",
+        "Murphy", "Nowak", "O'Brien", "Patel", "Quinn", "Roberts", "Singh", "Taylor", "Usman", "Walker", "Young"]
+COUNCIL_ROLES = ["Housing officer", "Social worker", "Customer services adviser", "Youth worker", "Librarian",
+                 "Community safety officer", "Early help practitioner", "Adult social care assessor"]
+EXTERNAL = [("Metropolitan Police, Hammersmith", "statutory", "Police constable"),
+            ("Central London Community Healthcare NHS Trust", "statutory", "Health visitor"),
+            ("White City Community Centre", "voluntary", "Centre manager"),
+            ("Fulham Reach Youth Club", "voluntary", "Youth worker")]
+
+WRAP_BODY = [
+    ("heading", {"text": "About the workshop", "level": "h2"}),
+    ("paragraph", "<p>The Workshop to Raise Awareness of Prevent (WRAP) is the Home Office's face-to-face session for "
+                  "frontline staff. It explains the Prevent duty, how people can be drawn into terrorism, how to spot "
+                  "the signs and how to make a referral.</p>"),
+    ("faq", {"question": "Do I need to prepare?", "answer": "<p>Please read the short pre-reading below before you come.</p>"}),
+    ("faq", {"question": "Will I get a certificate?", "answer": "<p>Yes. Once you are marked present, your certificate is in My training.</p>"}),
+]
+LESSONS = [
+    ("What is the Prevent duty?", "<p>Section 26 of the Counter-Terrorism and Security Act 2015 requires councils to have due regard to the need to prevent people from being drawn into terrorism.</p>"),
+    ("Recognising vulnerability", "<p>There is no single profile. Look for changes in behaviour, isolation, and exposure to extremist material, and consider them together.</p>"),
+    ("Making a referral", "<p>If you are worried, talk to your safeguarding lead. Referrals go through your organisation's safeguarding route.</p>"),
+]
+
+
+def _page(parent, model, slug, **fields):
+    page = parent.get_children().filter(slug=slug).specific().first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+    return page
+
+
+def courses() -> dict[str, CoursePage]:
+    home = HomePage.objects.get()
+    index = _page(home, TrainingIndexPage, "training", title="Training", show_in_menus=True,
+                  introduction="Prevent awareness training for council staff, partners, schools and elected Members.")
+    wrap = _page(index, CoursePage, "wrap", title="Workshop to Raise Awareness of Prevent (WRAP)",
+                 summary="The Home Office's two-hour workshop for frontline staff on the Prevent duty.",
+                 audience="Council staff and partners working in the borough", duration="2 hours",
+                 reporting_category=ReportingCategory.WRAP, body=WRAP_BODY)
+    if not wrap.lessons.exists():
+        for order, (title, text) in enumerate(LESSONS):
+            CourseLesson.objects.create(page=wrap, sort_order=order, title=title, minutes=5, body=[("paragraph", text)])
+    member = _page(index, CoursePage, "member-training", title="Prevent training for elected Members",
+                   summary="A briefing for councillors on the council's Prevent duty and their role in it.",
+                   audience="Elected Members", duration="1.5 hours", reporting_category=ReportingCategory.MEMBER,
+                   body=[("paragraph", "<p>Training for councillors, becoming mandatory for all Members.</p>")])
+    restriction, _ = PageViewRestriction.objects.get_or_create(
+        page=member, defaults={"restriction_type": PageViewRestriction.GROUPS}
+    )
+    restriction.groups.add(*Group.objects.filter(name__in=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN]))
+    school = _page(index, CoursePage, "school-staff-briefing", title="Prevent briefing for school staff",
+                   summary="A whole-school briefing on the Prevent duty, usually delivered in your school.",
+                   audience="Teachers and school support staff", duration="1 hour",
+                   reporting_category=ReportingCategory.EDUCATION,
+                   body=[("paragraph", "<p>Most school briefings are delivered in the school for the whole staff. "
+                                       "Designated Safeguarding Leads can ask the Prevent team to arrange one.</p>")])
+    return {"wrap": wrap, "member": member, "school": school}
+
+
+def _at(day: dt.date, hour: int, minutes: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minutes)))
+
+
+@transaction.atomic
+def seed() -> dict[str, int]:
+    course = courses()
+    if TrainingSession.objects.exists():
+        return {"sessions": TrainingSession.objects.count()}
+    rng = random.Random(2026)
+    admin = User.objects.filter(groups__name=roles.PREVENT_ADMIN).first()
+    trainer = User.objects.filter(groups__name=roles.TRAINER).first()
+    today = timezone.localdate()
+    year_ago = today - dt.timedelta(days=365)
+
+    # WRAP: 22 past sessions, 493 people trained (394 council, 99 external), each booked and marked present.
+    people = []
+    for n in range(493):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        if n < 394:
+            org, org_type, job = "Hammersmith & Fulham Council", "council", rng.choice(COUNCIL_ROLES)
+            domain = "lbhf.demo.example"
+        else:
+            org, org_type, job = rng.choice(EXTERNAL)
+            domain = "partner.demo.example"
+        email = f"{first}.{last}.{n}@{domain}".lower().replace("'", "")
+        people.append(User(username=f"demo-staff-{n}", email=email, first_name=first, last_name=last, organisation=org,
+                           organisation_type=org_type, job_role=job, password="!demo-unusable"))
+    User.objects.bulk_create(people, ignore_conflicts=True)
+    people = list(User.objects.filter(username__startswith="demo-staff-").order_by("pk"))
+    rng.shuffle(people)
+    wrap_sessions = []
+    for i in range(22):
+        day = year_ago + dt.timedelta(days=14 + i * 16)
+        wrap_sessions.append(TrainingSession(course=course["wrap"], starts_at=_at(day, 10), ends_at=_at(day, 12),
+                                             venue="Hammersmith Town Hall, Committee Room 1", capacity=30))
+    TrainingSession.objects.bulk_create(wrap_sessions)
+    bookings, attendances = [], []
+    for i, session in enumerate(wrap_sessions):
+        group = people[i * 493 // 22:(i + 1) * 493 // 22]
+        for person in group:
+            booking = Booking(session=session, user=person, status=BookingStatus.CONFIRMED,
+                              created_at=session.starts_at - dt.timedelta(days=10), confirmed_at=session.starts_at - dt.timedelta(days=10))
+            bookings.append(booking)
+            attendances.append(Attendance(session=session, booking=booking, user=person, full_name=person.get_full_name(),
+                                          email=person.email, organisation=person.organisation,
+                                          organisation_type=person.organisation_type, job_role=person.job_role,
+                                          method=AttendanceMethod.REGISTER, checked_in_at=session.starts_at, checked_in_by=trainer))
+        session.places_taken = len(group)
+    Booking.objects.bulk_create(bookings)
+    Attendance.objects.bulk_create(attendances)
+    TrainingSession.objects.bulk_update(wrap_sessions, ["places_taken"])
+
+    # Education: 38 closed whole-school briefings, 923 staff marked present at the door (no accounts needed).
+    schools = list(Organisation.objects.filter(organisation_type=OrganisationType.SCHOOL))
+    walk_ins, school_sessions = [], []
+    for i in range(38):
+        day = year_ago + dt.timedelta(days=10 + i * 9)
+        school_sessions.append(TrainingSession(course=course["school"], starts_at=_at(day, 15, 45), ends_at=_at(day, 16, 45),
+                                               venue=schools[i % len(schools)].name, capacity=60,
+                                               visibility=SessionVisibility.CLOSED, organisation=schools[i % len(schools)]))
+    TrainingSession.objects.bulk_create(school_sessions)
+    for i, session in enumerate(school_sessions):
+        size = 923 // 38 + (1 if i < 923 % 38 else 0)
+        for n in range(size):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            walk_ins.append(Attendance(session=session, full_name=f"{first} {last}",
+                                       email=f"{first}.{last}.{i}.{n}@school.demo.example".lower().replace("'", ""),
+                                       organisation=session.organisation.name, organisation_type="school",
+                                       job_role=rng.choice(["Teacher", "Teaching assistant", "Office staff", "Senior leader"]),
+                                       method=AttendanceMethod.WALK_IN, checked_in_at=session.starts_at, checked_in_by=trainer))
+    Attendance.objects.bulk_create(walk_ins)
+
+    # The first elected-Member session, in May.
+    may = dt.date(today.year if today.month > 5 else today.year - 1, 5, 14)
+    member_session = TrainingSession.objects.create(course=course["member"], starts_at=_at(may, 18), ends_at=_at(may, 19, 30),
+                                                    venue="Hammersmith Town Hall, Council Chamber", capacity=46)
+    councillor = User.objects.filter(email="councillor@demo.example").first()
+    if councillor:
+        attendance_record(session=member_session, user=councillor, by=trainer, when=member_session.starts_at)
+
+    # The demo learner attended WRAP last year, so they have a certificate.
+    learner = User.objects.filter(email="learner@demo.example").first()
+    if learner:
+        attendance_record(session=wrap_sessions[5], user=learner, by=trainer, when=wrap_sessions[5].starts_at)
+
+    # Upcoming: WRAP on the first Tuesday of each month for six months, and more.
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    first_tuesday = next_month + dt.timedelta(days=(1 - next_month.weekday()) % 7)
+    upcoming = session_run_create(
+        run=SessionRun(course=course["wrap"], first_date=first_tuesday, count=6, start_time=dt.time(10),
+                       end_time=dt.time(12), venue="Hammersmith Town Hall, Committee Room 1",
+                       address="King Street, London W6 9JU", capacity=25, repeat="monthly_nth",
+                       trainers=(trainer,) if trainer else ()),
+        by=admin,
+    )
+    soon = TrainingSession.objects.create(course=course["wrap"], starts_at=_at(today + dt.timedelta(days=9), 14),
+                                          ends_at=_at(today + dt.timedelta(days=9), 16), venue="Online (Microsoft Teams)",
+                                          online_url="https://teams.example/wrap", capacity=3)
+    if trainer:
+        soon.trainers.add(trainer)
+    for person in people[:3]:
+        booking_create(session=soon, user=person, booked_by=admin)
+    for person in people[3:5]:
+        booking_create(session=soon, user=person, booked_by=admin, join_waiting_list=True)
+    for person in people[5:22]:
+        booking_create(session=upcoming[0], user=person, booked_by=admin)
+    if learner:
+        booking_create(session=upcoming[1], user=learner, booked_by=learner)
+    member_day = today + dt.timedelta(days=30)
+    TrainingSession.objects.create(course=course["member"], starts_at=_at(member_day, 18), ends_at=_at(member_day, 19, 30),
+                                   venue="Hammersmith Town Hall, Council Chamber", capacity=46)
+    TrainingSession.objects.create(course=course["school"], starts_at=_at(today + dt.timedelta(days=12), 15, 45),
+                                   ends_at=_at(today + dt.timedelta(days=12), 16, 45), venue=schools[0].name, capacity=40,
+                                   visibility=SessionVisibility.CLOSED, organisation=schools[0])
+    return {"sessions": TrainingSession.objects.count(), "attendance records": Attendance.objects.count()}

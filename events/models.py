@@ -1,0 +1,230 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_certificate_code() -> str:
+    # Ten characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class SessionVisibility(models.TextChoices):
+    OPEN = "open", "Open: listed on the course page"
+    CLOSED = "closed", "Closed: for one organisation, not listed"
+
+
+class TrainingSession(index.Indexed, models.Model):
+    """One sitting of a course: when, where, how many places, who trains."""
+
+    course = models.ForeignKey("portal.CoursePage", on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    venue = models.CharField(max_length=200, blank=True, help_text="e.g. Hammersmith Town Hall, Committee Room 1")
+    address = models.TextField(blank=True)
+    online_url = models.URLField("online link", blank=True, help_text="For sessions held online.")
+    capacity = models.PositiveIntegerField(default=25)
+    places_taken = models.PositiveIntegerField(default=0, editable=False)
+    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="sessions_training")
+    booking_deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Leave blank to take bookings until the session starts."
+    )
+    audience_note = models.CharField(max_length=255, blank=True, help_text="e.g. For staff new to the council.")
+    status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    visibility = models.CharField(max_length=20, choices=SessionVisibility.choices, default=SessionVisibility.OPEN)
+    organisation = models.ForeignKey(
+        "crm.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closed_sessions",
+        help_text="Closed sessions: the school or team the session is for.",
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("course"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_url")], heading="Where"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("booking_deadline")]),
+        FieldPanel("trainers"),
+        FieldPanel("audience_note"),
+        FieldRowPanel([FieldPanel("visibility"), FieldPanel("organisation")]),
+        FieldPanel("status"),
+    ]
+    search_fields = [
+        index.SearchField("venue"),
+        index.AutocompleteField("venue"),
+        index.RelatedFields("course", [index.SearchField("title")]),
+    ]
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_it_starts"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_a_place"),
+            # The backstop for the row lock in booking_create: never more confirmed places than capacity.
+            models.CheckConstraint(condition=Q(places_taken__lte=F("capacity")), name="session_never_overbooked"),
+            models.CheckConstraint(
+                condition=Q(visibility="open") | Q(organisation__isnull=False), name="closed_session_names_its_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.course.title}, {local:%a %-d %b %Y %H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The session must end after it starts."
+        if self.booking_deadline and self.starts_at and self.booking_deadline > self.starts_at:
+            errors["booking_deadline"] = "The booking deadline must be on or before the start."
+        if self.visibility == SessionVisibility.CLOSED and not self.organisation_id:
+            errors["organisation"] = "Choose the school or team this closed session is for."
+        if not self.venue and not self.online_url:
+            errors["venue"] = "Give a venue, an online link, or both."
+        if self.capacity is not None and self.pk and self.capacity < self.places_taken:
+            errors["capacity"] = f"{self.places_taken} places are already booked: capacity cannot go below that."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def effective_deadline(self):
+        return self.booking_deadline or self.starts_at
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_open_for_booking(self) -> bool:
+        return not self.is_cancelled and timezone.now() < self.effective_deadline
+
+    @property
+    def where(self) -> str:
+        return self.venue or "Online"
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITING = "waiting", "On the waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Booking(models.Model):
+    """A person's place (or place in the queue) on a session."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings")
+    status = models.CharField(max_length=20, choices=BookingStatus.choices)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ticket_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One live booking per person per session; cancelled ones stay as history.
+            models.UniqueConstraint(
+                fields=["session", "user"], condition=~Q(status="cancelled"), name="one_live_booking_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user} - {self.session} ({self.get_status_display()})"
+
+
+class AttendanceMethod(models.TextChoices):
+    REGISTER = "register", "Marked on the register"
+    TICKET = "ticket", "Ticket scanned"
+    SELF = "self", "Self check-in"
+    WALK_IN = "walk_in", "Walk-in"
+    UPLOAD = "upload", "Paper register upload"
+
+
+class Attendance(models.Model):
+    """Someone was present at a session. Only these count as trained."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    booking = models.OneToOneField(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances"
+    )
+    # Walk-ins without an account are recorded by what they tell us.
+    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    organisation_type = models.CharField(max_length=20, blank=True)
+    job_role = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=20, choices=AttendanceMethod.choices, default=AttendanceMethod.REGISTER)
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    certificate_code = models.CharField(max_length=12, unique=True, default=new_certificate_code, editable=False)
+
+    class Meta:
+        ordering = ["checked_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], condition=Q(user__isnull=False), name="one_attendance_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "email"], condition=~Q(email=""), name="one_attendance_per_email"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} at {self.session}"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.email
+        return self.full_name or self.email
+
+
+class CalendarSubscription(models.Model):
+    """The secret address of a person's own calendar feed; a new token revokes the old."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_subscription")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now=True)

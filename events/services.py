@@ -1,0 +1,409 @@
+"""Booking rules: each write that carries a rule lives in exactly one function here.
+
+Every function that touches places locks the session row first
+(``select_for_update`` inside ``transaction.atomic``) and the database backs the
+rule with constraints: one live booking per person per session, and never more
+places taken than the capacity. Emails go out only after the transaction commits.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from portal import roles
+
+from . import emails
+from .errors import BookingError
+from .models import (
+    Attendance,
+    AttendanceMethod,
+    Booking,
+    BookingStatus,
+    CalendarSubscription,
+    SessionStatus,
+    SessionVisibility,
+    TrainingSession,
+)
+
+User = get_user_model()
+
+MAX_COLLEAGUES = 30
+# Changing any of these sends everyone booked an updated invitation.
+INVITATION_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url")
+
+
+def is_team(user) -> bool:
+    """The Prevent team: may book and cancel for others, past deadlines."""
+    return bool(user and user.is_authenticated and roles.has_role(user, roles.PREVENT_ADMIN))
+
+
+def _when(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%H:%M on %-d %B %Y")
+
+
+def _lock(session: TrainingSession) -> TrainingSession:
+    return TrainingSession.objects.select_for_update().select_related("course", "organisation").get(pk=session.pk)
+
+
+def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:
+    now = timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        raise BookingError("session_cancelled")
+    if session.starts_at <= now:
+        raise BookingError("session_started")
+    if is_team(booked_by):
+        return
+    if now >= session.effective_deadline:
+        raise BookingError("deadline_passed", deadline=_when(session.effective_deadline))
+    if session.visibility == SessionVisibility.CLOSED:
+        raise BookingError("closed_session", organisation=session.organisation)
+    groups = session.course.specific.eligible_group_names()
+    if groups and not (user.is_superuser or user.groups.filter(name__in=groups | {roles.PREVENT_ADMIN}).exists()):
+        raise BookingError("not_eligible", groups=", ".join(sorted(groups)))
+
+
+def _take_place(session: TrainingSession) -> None:
+    TrainingSession.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
+    session.places_taken += 1
+
+
+def _free_place(session: TrainingSession) -> None:
+    TrainingSession.objects.filter(pk=session.pk).update(places_taken=F("places_taken") - 1)
+    session.places_taken -= 1
+
+
+def booking_create(
+    *, session: TrainingSession, user, booked_by=None, join_waiting_list: bool = False
+) -> Booking:
+    """Book ``user`` a place on ``session``, or a place on its waiting list.
+
+    Rules: no booking on a cancelled or started session; none after the
+    deadline, on a closed session or on a course the person is not eligible
+    for, unless the team or a colleague's lead books for them; one live
+    booking per person; capacity is never exceeded. A full session raises
+    ``BookingError("full")`` unless ``join_waiting_list``. Errors:
+    ``BookingError`` with codes session_cancelled, session_started,
+    deadline_passed, closed_session, not_eligible, already_booked,
+    already_waiting, full.
+    """
+    booked_by = booked_by or user
+    try:
+        with transaction.atomic():
+            session = _lock(session)
+            _check_bookable(session, user, booked_by=booked_by)
+            existing = Booking.objects.filter(session=session, user=user).exclude(status=BookingStatus.CANCELLED).first()
+            if existing:
+                raise BookingError("already_waiting" if existing.status == BookingStatus.WAITING else "already_booked")
+            now = timezone.now()
+            if session.places_taken < session.capacity:
+                _take_place(session)
+                booking = Booking.objects.create(
+                    session=session, user=user, booked_by=booked_by, status=BookingStatus.CONFIRMED, confirmed_at=now
+                )
+                transaction.on_commit(lambda: emails.booking_confirmed(booking))
+            elif join_waiting_list:
+                booking = Booking.objects.create(
+                    session=session, user=user, booked_by=booked_by, status=BookingStatus.WAITING
+                )
+                transaction.on_commit(lambda: emails.booking_waiting(booking))
+            else:
+                raise BookingError("full")
+    except IntegrityError as error:
+        # Two requests for the same person at once: the constraint let one through.
+        if "one_live_booking_per_person" in str(error) or "UNIQUE" in str(error).upper():
+            raise BookingError("already_booked") from error
+        raise
+    return booking
+
+
+def _promote_waiting(session: TrainingSession) -> list[Booking]:
+    """Fill free places from the waiting list, first come first served. Caller holds the lock."""
+    promoted = []
+    if session.status == SessionStatus.CANCELLED or session.starts_at <= timezone.now():
+        return promoted
+    while session.places_taken < session.capacity:
+        waiting = (
+            Booking.objects.select_for_update()
+            .filter(session=session, status=BookingStatus.WAITING)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if waiting is None:
+            break
+        _take_place(session)
+        waiting.status = BookingStatus.CONFIRMED
+        waiting.confirmed_at = timezone.now()
+        waiting.save(update_fields=["status", "confirmed_at"])
+        promoted.append(waiting)
+        transaction.on_commit(lambda booking=waiting: emails.booking_promoted(booking))
+    return promoted
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by) -> Booking:
+    """Cancel a booking or a waiting-list place; the first person waiting takes a freed place.
+
+    Rules: people cancel only their own bookings, and only until the booking
+    deadline; the team cancels anyone's at any time. Errors: ``BookingError``
+    with codes not_yours, already_cancelled, cancel_deadline.
+    """
+    session = _lock(booking.session)
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    team = is_team(by)
+    if booking.user_id != by.pk and not team:
+        raise BookingError("not_yours")
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingError("already_cancelled")
+    if not team and timezone.now() >= session.effective_deadline:
+        raise BookingError("cancel_deadline", deadline=_when(session.effective_deadline))
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.cancelled_by = by
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    if was_confirmed:
+        _free_place(session)
+        _promote_waiting(session)
+    transaction.on_commit(lambda: emails.booking_cancelled(booking, was_confirmed=was_confirmed))
+    return booking
+
+
+@dataclass
+class Colleague:
+    name: str
+    email: str
+
+
+def _colleague_account(colleague: Colleague):
+    """The colleague's account, made without a password if they have none yet.
+
+    They claim it by resetting the password (the booking email says how);
+    their bookings and attendance are already on it.
+    """
+    email = colleague.email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user
+    first, _, last = colleague.name.strip().partition(" ")
+    user = User(username=f"{email.split('@')[0][:100]}-{get_random_string(6).lower()}", email=email,
+                first_name=first, last_name=last)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def group_booking_create(*, session: TrainingSession, lead, colleagues: list[Colleague]) -> list[Booking]:
+    """A lead books several named colleagues at once: each gets their own booking and email.
+
+    Colleagues beyond the places left join the waiting list. All or nothing:
+    if any colleague cannot be booked, nobody is. Errors: ``BookingError``
+    with codes no_colleagues, too_many_colleagues, duplicate_colleague,
+    colleague_already_booked, and any code from ``booking_create``.
+    """
+    if not colleagues:
+        raise BookingError("no_colleagues")
+    if len(colleagues) > MAX_COLLEAGUES:
+        raise BookingError("too_many_colleagues", limit=MAX_COLLEAGUES)
+    seen = set()
+    for colleague in colleagues:
+        key = colleague.email.strip().lower()
+        if key in seen:
+            raise BookingError("duplicate_colleague", email=colleague.email)
+        seen.add(key)
+    bookings = []
+    for colleague in colleagues:
+        user = _colleague_account(colleague)
+        try:
+            bookings.append(booking_create(session=session, user=user, booked_by=lead, join_waiting_list=True))
+        except BookingError as error:
+            if error.code in ("already_booked", "already_waiting"):
+                raise BookingError("colleague_already_booked", name=colleague.name, email=colleague.email) from error
+            raise
+    return bookings
+
+
+@transaction.atomic
+def session_save(*, session: TrainingSession, by) -> TrainingSession:
+    """Create or change a session; tell the people booked about what changed.
+
+    A change of time or place raises the calendar SEQUENCE and sends everyone
+    booked an updated invitation (same UID). Cancelling the session cancels
+    every booking and waiting-list place and tells each person. More capacity
+    promotes people from the waiting list. Capacity below the places already
+    taken is refused by ``clean()``.
+    """
+    session.full_clean()
+    if session.pk is None:
+        session.save()
+        return session
+    previous = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    session.places_taken = previous.places_taken
+    moved = any(getattr(previous, name) != getattr(session, name) for name in INVITATION_FIELDS)
+    cancelled_now = session.status == SessionStatus.CANCELLED and previous.status != SessionStatus.CANCELLED
+    if moved or cancelled_now:
+        session.sequence = previous.sequence + 1
+    session.save()
+    if cancelled_now:
+        live = list(
+            Booking.objects.select_for_update().filter(session=session).exclude(status=BookingStatus.CANCELLED)
+        )
+        for booking in live:
+            was_confirmed = booking.status == BookingStatus.CONFIRMED
+            booking.status = BookingStatus.CANCELLED
+            booking.cancelled_at = timezone.now()
+            booking.cancelled_by = by
+            booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+            transaction.on_commit(
+                lambda booking=booking, was_confirmed=was_confirmed: emails.session_cancelled(booking, was_confirmed)
+            )
+        TrainingSession.objects.filter(pk=session.pk).update(places_taken=0)
+        session.places_taken = 0
+        return session
+    if moved:
+        for booking in Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED):
+            transaction.on_commit(lambda booking=booking: emails.session_changed(booking))
+    if session.capacity > previous.capacity:
+        _promote_waiting(session)
+    return session
+
+
+@dataclass
+class SessionRun:
+    """A run of sessions: e.g. the first Tuesday of each month for six months."""
+
+    course: object
+    first_date: dt.date
+    count: int
+    start_time: dt.time
+    end_time: dt.time
+    venue: str
+    capacity: int
+    repeat: str  # "weekly", "fortnightly", "monthly_nth" (same weekday, same week of the month)
+    address: str = ""
+    online_url: str = ""
+    deadline_days_before: int = 1
+    trainers: tuple = ()
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (1-4, or -1 for the last) given weekday of a month."""
+    days = [day for week in calendar.Calendar().monthdatescalendar(year, month) for day in week
+            if day.month == month and day.weekday() == weekday]
+    return days[-1] if nth == -1 else days[nth - 1]
+
+
+def session_run_dates(run: SessionRun) -> list[dt.date]:
+    """The dates of a run: weekly, fortnightly, or the same nth weekday of each month."""
+    if run.repeat == "weekly":
+        return [run.first_date + dt.timedelta(weeks=i) for i in range(run.count)]
+    if run.repeat == "fortnightly":
+        return [run.first_date + dt.timedelta(weeks=2 * i) for i in range(run.count)]
+    weekday = run.first_date.weekday()
+    nth = (run.first_date.day - 1) // 7 + 1
+    if nth == 5:
+        nth = -1  # a fifth Friday is "the last Friday", which every month has
+    dates, year, month = [], run.first_date.year, run.first_date.month
+    while len(dates) < run.count:
+        dates.append(_nth_weekday(year, month, weekday, nth))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return dates
+
+
+@transaction.atomic
+def session_run_create(*, run: SessionRun, by) -> list[TrainingSession]:
+    """Schedule a run of sessions in one go; all are created or none (clear errors from ``full_clean``)."""
+    if not 1 <= run.count <= 52:
+        raise ValueError("A run has between 1 and 52 sessions.")
+    sessions = []
+    for day in session_run_dates(run):
+        starts = timezone.make_aware(dt.datetime.combine(day, run.start_time))
+        ends = timezone.make_aware(dt.datetime.combine(day, run.end_time))
+        session = TrainingSession(
+            course=run.course, starts_at=starts, ends_at=ends, venue=run.venue, address=run.address,
+            online_url=run.online_url, capacity=run.capacity,
+            booking_deadline=starts - dt.timedelta(days=run.deadline_days_before) if run.deadline_days_before else None,
+        )
+        session_save(session=session, by=by)
+        if run.trainers:
+            session.trainers.set(run.trainers)
+        sessions.append(session)
+    return sessions
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: TrainingSession, user=None, booking: Booking | None = None, by=None,
+    method: str = AttendanceMethod.REGISTER, when: dt.datetime | None = None, **walk_in,
+) -> tuple[Attendance, bool]:
+    """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
+
+    Returns ``(attendance, created)``. A booking marks its own person; a
+    walk-in without an account is recorded by name and email.
+    """
+    if booking is not None:
+        user = booking.user
+    lookup = {"session": session, "user": user} if user is not None else {"session": session, "email": walk_in.get("email", "")}
+    existing = Attendance.objects.filter(**lookup).first()
+    if existing:
+        return existing, False
+    if booking is None and user is not None:
+        booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
+    attendance = Attendance.objects.create(
+        session=session,
+        booking=booking,
+        user=user,
+        full_name=walk_in.get("full_name", user.get_full_name() if user else ""),
+        email=walk_in.get("email", user.email if user else ""),
+        organisation=walk_in.get("organisation", getattr(user, "organisation", "")),
+        organisation_type=walk_in.get("organisation_type", getattr(user, "organisation_type", "")),
+        job_role=walk_in.get("job_role", getattr(user, "job_role", "")),
+        method=method,
+        checked_in_at=when or timezone.now(),
+        checked_in_by=by,
+    )
+    return attendance, True
+
+
+@transaction.atomic
+def reminders_send(*, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(days=2)) -> int:
+    """Remind everyone confirmed on a session starting within ``ahead``. Each booking is reminded once.
+
+    Safe to run every few minutes and from two machines at once: each booking
+    is claimed with a conditional update before its email is queued.
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__status=SessionStatus.SCHEDULED,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + ahead,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            transaction.on_commit(lambda pk=pk: emails.session_reminder(Booking.objects.get(pk=pk)))
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def calendar_subscription_reset(*, user) -> CalendarSubscription:
+    """Give the person a new secret feed address; the old one stops working at once."""
+    subscription, created = CalendarSubscription.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        from .models import new_token
+
+        subscription.token = new_token()
+        subscription.save(update_fields=["token", "created_at"])
+    return subscription

@@ -1,0 +1,223 @@
+"""Public views for booking, My training, calendar feeds and certificates. Thin: parse, call a service, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from portal.models import CourseLesson, LessonProgress
+
+from . import calendar, certificates
+from .emails import CANCEL_LINK_SALT
+from .errors import BookingError
+from .forms import ColleaguesForm
+from .models import Attendance, Booking, BookingStatus, CalendarSubscription, SessionVisibility
+from .selectors import (
+    lesson_progress_for,
+    my_training as my_training_data,
+    personal_feed_bookings,
+)
+from .services import booking_cancel, booking_create, calendar_subscription_reset, group_booking_create
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Booking -------------------------------------------------------------------
+
+def book_session(request, *, course, session_id):
+    """The Book button: confirm and book (or join the waiting list), or book colleagues."""
+    session = get_object_or_404(
+        course.sessions.select_related("course"), pk=session_id, visibility=SessionVisibility.OPEN
+    )
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    colleagues_form = ColleaguesForm(request.POST if request.POST.get("action") == "colleagues" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "colleagues":
+                if colleagues_form.is_valid():
+                    bookings = group_booking_create(
+                        session=session, lead=request.user, colleagues=colleagues_form.cleaned_data["colleagues"]
+                    )
+                    confirmed = sum(b.status == BookingStatus.CONFIRMED for b in bookings)
+                    waiting = len(bookings) - confirmed
+                    messages.success(
+                        request,
+                        f"Booked {confirmed} colleague{'s' if confirmed != 1 else ''}"
+                        + (f" and put {waiting} on the waiting list" if waiting else "")
+                        + ". Each will get their own email and can cancel their own place.",
+                    )
+                    return redirect(course.url)
+            elif action in ("book", "wait"):
+                booking = booking_create(session=session, user=request.user, join_waiting_list=action == "wait")
+                if booking.status == BookingStatus.CONFIRMED:
+                    messages.success(request, "Your place is booked. We have emailed you the details and a calendar invitation.")
+                else:
+                    messages.success(request, "You are on the waiting list. We will email you if a place frees up.")
+                return redirect("events:my_training")
+        except BookingError as error:
+            messages.error(request, error.message)
+            session.refresh_from_db()
+    mine = Booking.objects.filter(session=session, user=request.user).exclude(status=BookingStatus.CANCELLED).first()
+    return render(
+        request,
+        "events/book_session.html",
+        {"page": course, "course": course, "session": session, "my_booking": mine, "colleagues_form": colleagues_form},
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel_view(request, pk):
+    # Someone else's booking is simply not found: ids reveal nothing.
+    booking = get_object_or_404(Booking, pk=pk, user=request.user)
+    try:
+        booking_cancel(booking=booking, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your booking has been cancelled. We have emailed you to confirm.")
+    return redirect("events:my_training")
+
+
+def booking_cancel_link(request, token):
+    """Cancel from the link in a booking email (for colleagues booked by a lead), no sign-in needed."""
+    try:
+        pk = signing.loads(token, salt=CANCEL_LINK_SALT)
+    except signing.BadSignature:
+        raise Http404("This cancellation link is not valid.")
+    booking = get_object_or_404(Booking.objects.select_related("session", "session__course", "user"), pk=pk)
+    if request.method == "POST":
+        try:
+            booking_cancel(booking=booking, by=booking.user)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The booking has been cancelled.")
+        booking.refresh_from_db()
+    return render(request, "events/booking_cancel_link.html", {"booking": booking})
+
+
+@login_required
+def booking_ics(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user)
+    return _ics(calendar.invitation(booking, cancel=booking.status == BookingStatus.CANCELLED), "booking.ics")
+
+
+# --- My training ------------------------------------------------------------------
+
+@login_required
+def my_training(request):
+    data = my_training_data(user=request.user)
+    subscription = CalendarSubscription.objects.filter(user=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("events:personal_feed", args=[subscription.token])) if subscription else None
+    )
+    return render(request, "events/my_training.html", {"data": data, "feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def calendar_subscription_reset_view(request):
+    calendar_subscription_reset(user=request.user)
+    messages.success(
+        request, "Your calendar feed has a new address. Any old address has stopped working."
+    )
+    return redirect(reverse("events:my_training") + "#calendar")
+
+
+# --- Calendar feeds -----------------------------------------------------------------
+
+def course_calendar_feed(request, *, course):
+    sessions = course.sessions.filter(visibility=SessionVisibility.OPEN).select_related("course")
+    return _ics(calendar.sessions_feed(sessions, name=course.title), f"{course.slug}.ics")
+
+
+def all_sessions_feed(request):
+    from .models import TrainingSession
+
+    sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True).select_related("course")
+    return _ics(calendar.sessions_feed(sessions, name="Prevent training sessions"), "prevent-training.ics")
+
+
+def personal_feed(request, token):
+    subscription = get_object_or_404(CalendarSubscription.objects.select_related("user"), token=token)
+    bookings = personal_feed_bookings(user=subscription.user)
+    return _ics(calendar.bookings_feed(bookings, name="My Prevent training"), "my-training.ics")
+
+
+# --- Lessons ------------------------------------------------------------------------
+
+def lesson_detail(request, *, course, lesson_id):
+    lesson = get_object_or_404(CourseLesson, pk=lesson_id, page=course)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        from portal.services import lesson_mark
+
+        lesson_mark(user=request.user, lesson=lesson, complete=request.POST.get("complete") == "1")
+        return redirect(course.url + course.reverse_subpage("lesson", args=[lesson.pk]))
+    lessons = list(course.lessons.all())
+    index = lessons.index(lesson)
+    return render(
+        request,
+        "portal/lesson.html",
+        {
+            "page": course,
+            "course": course,
+            "lesson": lesson,
+            "previous": lessons[index - 1] if index else None,
+            "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+            "progress": lesson_progress_for(user=request.user, course=course),
+            "is_complete": request.user.is_authenticated
+            and LessonProgress.objects.filter(user=request.user, lesson=lesson).exists(),
+        },
+    )
+
+
+# --- Certificates ------------------------------------------------------------------------
+
+def _own_attendance(request, pk) -> Attendance:
+    return get_object_or_404(
+        Attendance.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user
+    )
+
+
+@login_required
+def certificate(request, pk):
+    attendance = _own_attendance(request, pk)
+    return render(request, "events/certificate.html", certificates.context(attendance, request))
+
+
+@login_required
+def certificate_pdf(request, pk):
+    attendance = _own_attendance(request, pk)
+    response = HttpResponse(certificates.pdf(attendance, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{attendance.certificate_code}.pdf"'
+    return response
+
+
+def certificate_verify(request):
+    """Public: anyone can check a certificate's code."""
+    code = request.GET.get("code", "").strip().upper().replace(" ", "").replace("-", "")
+    attendance = None
+    if code:
+        attendance = (
+            Attendance.objects.select_related("session", "session__course", "user").filter(certificate_code=code).first()
+        )
+    return render(request, "events/certificate_verify.html", {"code": code, "attendance": attendance})

@@ -1,0 +1,177 @@
+"""The team's admin screens for sessions, bookings and attendance."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+
+from .admin_forms import BookingCreateForm, BookingEditForm, SessionRunForm
+from .errors import BookingError
+from .models import Attendance, Booking, BookingStatus, TrainingSession
+from .services import SessionRun, booking_cancel, booking_create, session_run_create, session_save
+
+
+class SessionIndexView(generic.IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("events.add_trainingsession"):
+            buttons.append(HeaderButton("Schedule a run", url=reverse("events_session_run"), icon_name="date"))
+        return buttons
+
+
+class SessionCreateView(generic.CreateView):
+    def save_instance(self):
+        session = session_save(session=self.form.instance, by=self.request.user)
+        self.form.save_m2m()
+        log(session, "wagtail.create", user=self.request.user)
+        return session
+
+
+class SessionEditView(generic.EditView):
+    def save_instance(self):
+        session = session_save(session=self.form.instance, by=self.request.user)
+        self.form.save_m2m()
+        log(session, "wagtail.edit", user=self.request.user)
+        return session
+
+
+class TrainingSessionViewSet(ModelViewSet):
+    model = TrainingSession
+    name = "sessions"
+    url_prefix = "training/sessions"
+    icon = "date"
+    menu_label = "Sessions"
+    index_view_class = SessionIndexView
+    add_view_class = SessionCreateView
+    edit_view_class = SessionEditView
+    list_display = ["course", "starts_at", "venue", "capacity", "places_taken", "visibility", "status"]
+    list_filter = ["course", "status", "visibility", "starts_at", "organisation"]
+    search_fields = ["venue", "course__title", "audience_note"]
+    list_export = [
+        "course", "starts_at", "ends_at", "venue", "online_url", "capacity", "places_taken", "visibility",
+        "organisation", "status", "booking_deadline",
+    ]
+    export_filename = "training-sessions"
+    ordering = ["-starts_at"]
+    copy_view_enabled = True
+
+
+class BookingCreateView(generic.CreateView):
+    def save_instance(self):
+        return booking_create(
+            session=self.form.cleaned_data["session"],
+            user=self.form.cleaned_data["user"],
+            booked_by=self.request.user,
+            join_waiting_list=self.form.cleaned_data["join_waiting_list"],
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except BookingError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class BookingEditView(generic.EditView):
+    def save_instance(self):
+        booking = Booking.objects.get(pk=self.object.pk)
+        if self.form.cleaned_data["status"] == BookingStatus.CANCELLED and booking.status != BookingStatus.CANCELLED:
+            booking = booking_cancel(booking=booking, by=self.request.user)
+            log(booking, "wagtail.edit", user=self.request.user, title=f"Cancelled: {booking}")
+        return booking
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except BookingError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class BookingViewSet(ModelViewSet):
+    model = Booking
+    name = "bookings"
+    url_prefix = "training/bookings"
+    icon = "tick-inverse"
+    menu_label = "Bookings"
+    add_view_class = BookingCreateView
+    edit_view_class = BookingEditView
+    inspect_view_enabled = True
+    list_display = ["user", "session", "status", "created_at", "booked_by"]
+    list_filter = ["status", "session__course", "session"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    list_export = [
+        "user__first_name", "user__last_name", "user__email", "user__organisation", "session", "status", "created_at",
+        "cancelled_at",
+    ]
+    export_filename = "bookings"
+    ordering = ["-created_at"]
+
+    def get_form_class(self, for_update=False):
+        return BookingEditForm if for_update else BookingCreateForm
+
+    def user_can_delete(self, *args, **kwargs):
+        return False
+
+
+class AttendanceViewSet(ModelViewSet):
+    model = Attendance
+    name = "attendance"
+    url_prefix = "training/attendance"
+    icon = "user"
+    menu_label = "Attendance"
+    form_fields = ["session", "user", "full_name", "email", "organisation", "organisation_type", "job_role", "method"]
+    list_display = ["display_name", "session", "method", "checked_in_at"]
+    list_filter = ["method", "session__course", "session"]
+    search_fields = ["full_name", "email", "user__first_name", "user__last_name", "user__email"]
+    list_export = [
+        "display_name", "email", "organisation", "organisation_type", "job_role", "session", "method", "checked_in_at",
+        "certificate_code",
+    ]
+    export_filename = "attendance"
+    ordering = ["-checked_in_at"]
+
+
+class TrainingViewSetGroup(ModelViewSetGroup):
+    items = (TrainingSessionViewSet, BookingViewSet, AttendanceViewSet)
+    menu_label = "Training"
+    menu_icon = "date"
+    menu_order = 150
+
+
+@hooks.register("register_admin_viewset")
+def register_training_viewsets():
+    return TrainingViewSetGroup()
+
+
+def session_run_view(request):
+    """Schedule a run of sessions (e.g. the first Tuesday of each month for six months) in one go."""
+    if not request.user.has_perm("events.add_trainingsession"):
+        raise PermissionDenied
+    form = SessionRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        run = SessionRun(
+            course=data["course"], first_date=data["first_date"], count=data["count"],
+            start_time=data["start_time"], end_time=data["end_time"], venue=data["venue"], address=data["address"],
+            online_url=data["online_url"], capacity=data["capacity"], repeat=data["repeat"],
+            deadline_days_before=data["deadline_days_before"],
+        )
+        sessions = session_run_create(run=run, by=request.user)
+        for session in sessions:
+            log(session, "wagtail.create", user=request.user)
+        messages.success(request, f"Scheduled {len(sessions)} sessions of {data['course'].title}.")
+        return redirect("sessions:index")
+    return TemplateResponse(request, "events/admin/session_run.html", {"form": form, "page_title": "Schedule a run"})
+
+
+@hooks.register("register_admin_urls")
+def register_session_run_url():
+    return [path("training/sessions/run/", session_run_view, name="events_session_run")]
