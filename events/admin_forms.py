@@ -57,7 +57,7 @@ class SessionRunForm(forms.Form):
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial=dt.time(12, 0))
     venue = forms.CharField(max_length=200, required=False)
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    online_url = forms.URLField(required=False, label="Online link")
+    online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, initial=25)
     deadline_days_before = forms.IntegerField(
         min_value=0, initial=1, label="Close bookings this many days before", help_text="0 takes bookings until the start."

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .models import Booking, BookingStatus, SessionStatus, TrainingSession
 
@@ -69,8 +69,32 @@ def _team_email() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
+# Europe/London as calendar programs themselves write it (tzurl.org): two yearly
+# rules rather than icalendar's generated list of dates, which some readers -
+# vobject among them - resolve to the wrong offset in winter.
+LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+X-LIC-LOCATION:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
 def _finish(cal: Calendar) -> bytes:
-    cal.add_missing_timezones()
+    cal.subcomponents.insert(0, Timezone.from_ical(LONDON_VTIMEZONE.replace("\n", "\r\n")))
     return cal.to_ical()
 
 

@@ -80,12 +80,24 @@ class TrainingSession(index.Indexed, models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_it_starts"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_a_place"),
-            # The backstop for the row lock in booking_create: never more confirmed places than capacity.
-            models.CheckConstraint(condition=Q(places_taken__lte=F("capacity")), name="session_never_overbooked"),
             models.CheckConstraint(
-                condition=Q(visibility="open") | Q(organisation__isnull=False), name="closed_session_names_its_organisation"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message="The session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="session_has_a_place", violation_error_message="Capacity must be at least 1."
+            ),
+            # The backstop for the row lock in booking_create: never more confirmed places than capacity.
+            models.CheckConstraint(
+                condition=Q(places_taken__lte=F("capacity")),
+                name="session_never_overbooked",
+                violation_error_message="More places are booked than this capacity allows.",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="open") | Q(organisation__isnull=False),
+                name="closed_session_names_its_organisation",
+                violation_error_message="Choose the school or team this closed session is for.",
             ),
         ]
 

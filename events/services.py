@@ -240,12 +240,13 @@ def session_save(*, session: TrainingSession, by) -> TrainingSession:
     promotes people from the waiting list. Capacity below the places already
     taken is refused by ``clean()``.
     """
-    session.full_clean()
     if session.pk is None:
+        session.full_clean()
         session.save()
         return session
     previous = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    session.places_taken = previous.places_taken
+    session.places_taken = previous.places_taken  # the form's copy may be stale; the locked row is not
+    session.full_clean()
     moved = any(getattr(previous, name) != getattr(session, name) for name in INVITATION_FIELDS)
     cancelled_now = session.status == SessionStatus.CANCELLED and previous.status != SessionStatus.CANCELLED
     if moved or cancelled_now:

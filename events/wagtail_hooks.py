@@ -25,20 +25,37 @@ class SessionIndexView(generic.IndexView):
         return buttons
 
 
-class SessionCreateView(generic.CreateView):
+class SessionSaveMixin:
+    """Sessions are saved through ``session_save`` so changes reach the people booked."""
+
+    log_action = "wagtail.edit"
+
     def save_instance(self):
         session = session_save(session=self.form.instance, by=self.request.user)
-        self.form.save_m2m()
-        log(session, "wagtail.create", user=self.request.user)
+        if "trainers" in self.form.cleaned_data:
+            session.trainers.set(self.form.cleaned_data["trainers"])
+        log(session, self.log_action, user=self.request.user)
         return session
 
 
-class SessionEditView(generic.EditView):
-    def save_instance(self):
-        session = session_save(session=self.form.instance, by=self.request.user)
-        self.form.save_m2m()
-        log(session, "wagtail.edit", user=self.request.user)
-        return session
+class SessionCreateView(SessionSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
+
+class SessionEditView(SessionSaveMixin, generic.EditView):
+    pass
+
+
+class BookingErrorsAsFormErrorsMixin:
+    """A refused booking rule shows on the form, with nothing saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except BookingError as error:
+            form.add_error(None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
 
 
 class TrainingSessionViewSet(ModelViewSet):
@@ -62,7 +79,7 @@ class TrainingSessionViewSet(ModelViewSet):
     copy_view_enabled = True
 
 
-class BookingCreateView(generic.CreateView):
+class BookingCreateView(BookingErrorsAsFormErrorsMixin, generic.CreateView):
     def save_instance(self):
         return booking_create(
             session=self.form.cleaned_data["session"],
@@ -71,28 +88,14 @@ class BookingCreateView(generic.CreateView):
             join_waiting_list=self.form.cleaned_data["join_waiting_list"],
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except BookingError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
 
-
-class BookingEditView(generic.EditView):
+class BookingEditView(BookingErrorsAsFormErrorsMixin, generic.EditView):
     def save_instance(self):
         booking = Booking.objects.get(pk=self.object.pk)
         if self.form.cleaned_data["status"] == BookingStatus.CANCELLED and booking.status != BookingStatus.CANCELLED:
             booking = booking_cancel(booking=booking, by=self.request.user)
             log(booking, "wagtail.edit", user=self.request.user, title=f"Cancelled: {booking}")
         return booking
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except BookingError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
 
 
 class BookingViewSet(ModelViewSet):

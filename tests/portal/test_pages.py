@@ -2,7 +2,7 @@
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
-from portal.models import HomePage, StandardPage, TeamContactSettings
+from portal.models import HomePage, StandardPage, TeamContactSettings, TrainingIndexPage
 
 
 class HomePageTests(WagtailPageTestCase):
@@ -14,7 +14,7 @@ class HomePageTests(WagtailPageTestCase):
         self.assertPageIsRenderable(self.home)
 
     def test_editors_can_add_content_pages_under_home(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, TrainingIndexPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
