@@ -49,7 +49,7 @@ def _when(value: dt.datetime) -> str:
 
 
 def _lock(session: TrainingSession) -> TrainingSession:
-    return TrainingSession.objects.select_for_update().select_related("course", "organisation").get(pk=session.pk)
+    return TrainingSession.objects.select_for_update(of=("self",)).select_related("course", "organisation").get(pk=session.pk)
 
 
 def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:
@@ -351,6 +351,9 @@ def attendance_record(
     Returns ``(attendance, created)``. A booking marks its own person; a
     walk-in without an account is recorded by name and email.
     """
+    # Two marks at once (a double tap, the ticket scan and the register): the lock makes the second
+    # wait, then find the first's row below, instead of both inserting and one failing a constraint.
+    _lock(session)
     if booking is not None:
         user = booking.user
     lookup = {"session": session, "user": user} if user is not None else {"session": session, "email": walk_in.get("email", "")}
