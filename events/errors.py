@@ -20,6 +20,21 @@ MESSAGES = {
     "too_many_colleagues": "You can book up to {limit} colleagues at once.",
     "duplicate_colleague": "{email} appears more than once.",
     "colleague_already_booked": "{name} ({email}) already has a place or is on the waiting list for this session.",
+    # Check-in at the door
+    "ticket_unknown": "This ticket code is not recognised. It may have been mistyped or altered: "
+    "look the person up on the check-in desk instead.",
+    "checkin_code_unknown": "This check-in code is not recognised. It may have been replaced: "
+    "scan the QR code shown in the room, or ask the trainer.",
+    "ticket_cancelled": "This booking was cancelled, so it does not give a place on the session.",
+    "ticket_waiting": "This person is on the waiting list and has no place on the session yet.",
+    "wrong_session": "This ticket is for {session}, not this session.",
+    "not_your_session": "You are not a trainer on {session}, so you cannot check people in to it.",
+    "checkin_session_cancelled": "This session was cancelled, so nobody can be checked in.",
+    "checkin_not_open": "Check-in for this session opens at {opens}.",
+    "checkin_closed": "Check-in for this session closed at {closes}. Ask the trainer to add you to the register.",
+    "walk_ins_closed": "This session is only for people who booked, and we could not find a booking for {email}. "
+    "Please speak to the trainer.",
+    "register_not_over": "The register can be closed once the session has ended ({ends}).",
 }
 
 
@@ -31,3 +46,7 @@ class BookingError(Exception):
         self.params = params
         self.message = MESSAGES[code].format(**params)
         super().__init__(self.message)
+
+
+class CheckInError(BookingError):
+    """A check-in at the door was refused; the scanner shows ``message`` on a red screen."""

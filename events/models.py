@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 import uuid
 
@@ -41,7 +42,11 @@ class TrainingSession(index.Indexed, models.Model):
     online_url = models.URLField("online link", blank=True, help_text="For sessions held online.")
     capacity = models.PositiveIntegerField(default=25)
     places_taken = models.PositiveIntegerField(default=0, editable=False)
-    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="sessions_training")
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sessions_training",
+        limit_choices_to=Q(groups__name__in=["Trainer", "Prevent team admin"]),
+        help_text="People with the Trainer role who run this session's check-in desk and register.",
+    )
     booking_deadline = models.DateTimeField(
         null=True, blank=True, help_text="Leave blank to take bookings until the session starts."
     )
@@ -58,6 +63,21 @@ class TrainingSession(index.Indexed, models.Model):
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Attendance at the door: the session QR poster carries this token; the trainer can replace it if it leaks.
+    checkin_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    checkin_opens_minutes = models.PositiveSmallIntegerField(
+        "check-in opens (minutes before the start)", default=30,
+        help_text="Scanning tickets or the session QR code works from this long before the start.",
+    )
+    checkin_closes_minutes = models.PositiveSmallIntegerField(
+        "check-in closes (minutes after the end)", default=30,
+        help_text="...until this long after the end. The register can still be corrected afterwards.",
+    )
+    allow_walk_ins = models.BooleanField(
+        "allow walk-ins", default=True,
+        help_text="People without a booking can record their attendance by scanning the session QR code.",
+    )
+    register_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +89,11 @@ class TrainingSession(index.Indexed, models.Model):
         FieldPanel("trainers"),
         FieldPanel("audience_note"),
         FieldRowPanel([FieldPanel("visibility"), FieldPanel("organisation")]),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("checkin_opens_minutes"), FieldPanel("checkin_closes_minutes")]),
+             FieldPanel("allow_walk_ins")],
+            heading="Check-in at the door",
+        ),
         FieldPanel("status"),
     ]
     search_fields = [
@@ -144,6 +169,14 @@ class TrainingSession(index.Indexed, models.Model):
     def where(self) -> str:
         return self.venue or "Online"
 
+    @property
+    def checkin_opens_at(self):
+        return self.starts_at - dt.timedelta(minutes=self.checkin_opens_minutes)
+
+    @property
+    def checkin_closes_at(self):
+        return self.ends_at + dt.timedelta(minutes=self.checkin_closes_minutes)
+
 
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
@@ -167,6 +200,8 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the register is closed after the session: booked, confirmed, and not there.
+    no_show = models.BooleanField(default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
 

@@ -209,6 +209,7 @@ def test_team_admin_lists_exports_and_edits_sessions(client, team_admin, make_se
         "ends_at": (local + dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"), "venue": "Fulham Library",
         "address": "", "online_url": "", "capacity": 10, "booking_deadline": "", "audience_note": "",
         "visibility": "open", "organisation": "", "status": "scheduled",
+        "checkin_opens_minutes": 30, "checkin_closes_minutes": 30, "allow_walk_ins": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit, data)

@@ -7,7 +7,6 @@ places taken than the capacity. Emails go out only after the transaction commits
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -19,24 +18,21 @@ from django.utils.crypto import get_random_string
 
 from portal import roles
 
-from . import emails
-from .errors import BookingError
-from .models import (
-    Attendance,
-    AttendanceMethod,
+from .. import emails
+from ..errors import BookingError
+from ..models import (
     Booking,
     BookingStatus,
     CalendarSubscription,
     SessionStatus,
     SessionVisibility,
     TrainingSession,
+    new_token,
 )
 
 User = get_user_model()
 
 MAX_COLLEAGUES = 30
-# Changing any of these sends everyone booked an updated invitation.
-INVITATION_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url")
 
 
 def is_team(user) -> bool:
@@ -231,154 +227,6 @@ def group_booking_create(*, session: TrainingSession, lead, colleagues: list[Col
 
 
 @transaction.atomic
-def session_save(*, session: TrainingSession, by) -> TrainingSession:
-    """Create or change a session; tell the people booked about what changed.
-
-    A change of time or place raises the calendar SEQUENCE and sends everyone
-    booked an updated invitation (same UID). Cancelling the session cancels
-    every booking and waiting-list place and tells each person. More capacity
-    promotes people from the waiting list. Capacity below the places already
-    taken is refused by ``clean()``.
-    """
-    if session.pk is None:
-        session.full_clean()
-        session.save()
-        return session
-    previous = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    session.places_taken = previous.places_taken  # the form's copy may be stale; the locked row is not
-    session.full_clean()
-    moved = any(getattr(previous, name) != getattr(session, name) for name in INVITATION_FIELDS)
-    cancelled_now = session.status == SessionStatus.CANCELLED and previous.status != SessionStatus.CANCELLED
-    if moved or cancelled_now:
-        session.sequence = previous.sequence + 1
-    session.save()
-    if cancelled_now:
-        live = list(
-            Booking.objects.select_for_update().filter(session=session).exclude(status=BookingStatus.CANCELLED)
-        )
-        for booking in live:
-            was_confirmed = booking.status == BookingStatus.CONFIRMED
-            booking.status = BookingStatus.CANCELLED
-            booking.cancelled_at = timezone.now()
-            booking.cancelled_by = by
-            booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-            transaction.on_commit(
-                lambda booking=booking, was_confirmed=was_confirmed: emails.session_cancelled(booking, was_confirmed)
-            )
-        TrainingSession.objects.filter(pk=session.pk).update(places_taken=0)
-        session.places_taken = 0
-        return session
-    if moved:
-        for booking in Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED):
-            transaction.on_commit(lambda booking=booking: emails.session_changed(booking))
-    if session.capacity > previous.capacity:
-        _promote_waiting(session)
-    return session
-
-
-@dataclass
-class SessionRun:
-    """A run of sessions: e.g. the first Tuesday of each month for six months."""
-
-    course: object
-    first_date: dt.date
-    count: int
-    start_time: dt.time
-    end_time: dt.time
-    venue: str
-    capacity: int
-    repeat: str  # "weekly", "fortnightly", "monthly_nth" (same weekday, same week of the month)
-    address: str = ""
-    online_url: str = ""
-    deadline_days_before: int = 1
-    trainers: tuple = ()
-
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
-    """The nth (1-4, or -1 for the last) given weekday of a month."""
-    days = [day for week in calendar.Calendar().monthdatescalendar(year, month) for day in week
-            if day.month == month and day.weekday() == weekday]
-    return days[-1] if nth == -1 else days[nth - 1]
-
-
-def session_run_dates(run: SessionRun) -> list[dt.date]:
-    """The dates of a run: weekly, fortnightly, or the same nth weekday of each month."""
-    if run.repeat == "weekly":
-        return [run.first_date + dt.timedelta(weeks=i) for i in range(run.count)]
-    if run.repeat == "fortnightly":
-        return [run.first_date + dt.timedelta(weeks=2 * i) for i in range(run.count)]
-    weekday = run.first_date.weekday()
-    nth = (run.first_date.day - 1) // 7 + 1
-    if nth == 5:
-        nth = -1  # a fifth Friday is "the last Friday", which every month has
-    dates, year, month = [], run.first_date.year, run.first_date.month
-    while len(dates) < run.count:
-        dates.append(_nth_weekday(year, month, weekday, nth))
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-    return dates
-
-
-@transaction.atomic
-def session_run_create(*, run: SessionRun, by) -> list[TrainingSession]:
-    """Schedule a run of sessions in one go; all are created or none (clear errors from ``full_clean``)."""
-    if not 1 <= run.count <= 52:
-        raise ValueError("A run has between 1 and 52 sessions.")
-    sessions = []
-    for day in session_run_dates(run):
-        starts = timezone.make_aware(dt.datetime.combine(day, run.start_time))
-        ends = timezone.make_aware(dt.datetime.combine(day, run.end_time))
-        session = TrainingSession(
-            course=run.course, starts_at=starts, ends_at=ends, venue=run.venue, address=run.address,
-            online_url=run.online_url, capacity=run.capacity,
-            booking_deadline=starts - dt.timedelta(days=run.deadline_days_before) if run.deadline_days_before else None,
-        )
-        session_save(session=session, by=by)
-        if run.trainers:
-            session.trainers.set(run.trainers)
-        sessions.append(session)
-    return sessions
-
-
-@transaction.atomic
-def attendance_record(
-    *, session: TrainingSession, user=None, booking: Booking | None = None, by=None,
-    method: str = AttendanceMethod.REGISTER, when: dt.datetime | None = None, **walk_in,
-) -> tuple[Attendance, bool]:
-    """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
-
-    Returns ``(attendance, created)``. A booking marks its own person; a
-    walk-in without an account is recorded by name and email.
-    """
-    # Two marks at once (a double tap, the ticket scan and the register): the lock makes the second
-    # wait, then find the first's row below, instead of both inserting and one failing a constraint.
-    _lock(session)
-    if booking is not None:
-        user = booking.user
-    lookup = {"session": session, "user": user} if user is not None else {"session": session, "email": walk_in.get("email", "")}
-    existing = Attendance.objects.filter(**lookup).first()
-    if existing:
-        return existing, False
-    if booking is None and user is not None:
-        booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
-    attendance = Attendance.objects.create(
-        session=session,
-        booking=booking,
-        user=user,
-        full_name=walk_in.get("full_name", user.get_full_name() if user else ""),
-        email=walk_in.get("email", user.email if user else ""),
-        organisation=walk_in.get("organisation", getattr(user, "organisation", "")),
-        organisation_type=walk_in.get("organisation_type", getattr(user, "organisation_type", "")),
-        job_role=walk_in.get("job_role", getattr(user, "job_role", "")),
-        method=method,
-        checked_in_at=when or timezone.now(),
-        checked_in_by=by,
-    )
-    return attendance, True
-
-
-@transaction.atomic
 def reminders_send(*, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(days=2)) -> int:
     """Remind everyone confirmed on a session starting within ``ahead``. Each booking is reminded once.
 
@@ -406,8 +254,6 @@ def calendar_subscription_reset(*, user) -> CalendarSubscription:
     """Give the person a new secret feed address; the old one stops working at once."""
     subscription, created = CalendarSubscription.objects.select_for_update().get_or_create(user=user)
     if not created:
-        from .models import new_token
-
         subscription.token = new_token()
         subscription.save(update_fields=["token", "created_at"])
     return subscription

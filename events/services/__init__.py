@@ -1,0 +1,42 @@
+"""Every write that carries a business rule about training: booking, scheduling, attendance.
+
+Split by subject; import from here (``from events.services import booking_create``).
+"""
+from .attendance import (
+    CheckInResult,
+    attendance_record,
+    attendance_undo,
+    can_run_checkin,
+    desk_mark,
+    register_close,
+    self_check_in,
+    ticket_check_in,
+    walk_in_attendance_link,
+)
+from .booking import (
+    MAX_COLLEAGUES,
+    Colleague,
+    booking_cancel,
+    booking_create,
+    calendar_subscription_reset,
+    group_booking_create,
+    is_team,
+    reminders_send,
+)
+from .sessions import (
+    INVITATION_FIELDS,
+    SessionRun,
+    checkin_token_regenerate,
+    session_run_create,
+    session_run_dates,
+    session_save,
+)
+
+__all__ = [
+    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "desk_mark", "register_close",
+    "self_check_in", "ticket_check_in", "walk_in_attendance_link",
+    "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
+    "group_booking_create", "is_team", "reminders_send",
+    "INVITATION_FIELDS", "SessionRun", "checkin_token_regenerate", "session_run_create", "session_run_dates",
+    "session_save",
+]

@@ -1,0 +1,249 @@
+"""Attendance: who was present. Only people marked present count as trained, in every figure.
+
+Every mark goes through ``attendance_record``. It locks the session row, so two
+devices marking one person at the same moment make one attendance (the second
+waits, then finds the first), and the database backs it with one attendance per
+person and per email. Scans at the door work inside the session's check-in
+window; its trainers can correct the register from the desk afterwards.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal import roles
+
+from ..errors import CheckInError
+from ..models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionStatus, TrainingSession
+from .booking import _lock, _when, is_team
+
+User = get_user_model()
+
+
+@dataclass
+class CheckInResult:
+    """What a scan or a tap did: the attendance, and whether this call made it (False: already checked in)."""
+
+    attendance: Attendance
+    created: bool
+
+    @property
+    def already(self) -> bool:
+        return not self.created
+
+    @property
+    def name(self) -> str:
+        return self.attendance.display_name
+
+
+def can_run_checkin(user, session: TrainingSession) -> bool:
+    """Trainers assigned to the session, and the Prevent team, run its check-in desk and register."""
+    if not (user and user.is_authenticated):
+        return False
+    if is_team(user):
+        return True
+    return roles.has_role(user, roles.TRAINER) and session.trainers.filter(pk=user.pk).exists()
+
+
+def _require_runner(user, session: TrainingSession) -> None:
+    if not can_run_checkin(user, session):
+        raise CheckInError("not_your_session", session=str(session))
+
+
+def _check_window(session: TrainingSession, now: dt.datetime, *, closes: bool = True) -> None:
+    """Scans work from shortly before the start to shortly after the end (set per session)."""
+    if session.status == SessionStatus.CANCELLED:
+        raise CheckInError("checkin_session_cancelled")
+    if now < session.checkin_opens_at:
+        raise CheckInError("checkin_not_open", opens=_when(session.checkin_opens_at))
+    if closes and now > session.checkin_closes_at:
+        raise CheckInError("checkin_closed", closes=_when(session.checkin_closes_at))
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: TrainingSession, user=None, booking: Booking | None = None, by=None,
+    method: str = AttendanceMethod.REGISTER, when: dt.datetime | None = None, **walk_in,
+) -> tuple[Attendance, bool]:
+    """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
+
+    Returns ``(attendance, created)``. A booking marks its own person; a
+    walk-in without an account is recorded by name and email. The same person
+    is found by account or by email, so a walk-in who later books is not
+    counted twice.
+    """
+    # Two marks at once (a double tap, the ticket scan and the register): the lock makes the second
+    # wait, then find the first's row below, instead of both inserting and one failing a constraint.
+    _lock(session)
+    if booking is not None:
+        user = booking.user
+    email = (walk_in.get("email") or (user.email if user else "")).strip().lower()
+    same_person = Q(email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        same_person |= Q(user=user)
+    existing = Attendance.objects.filter(same_person, session=session).first()
+    if existing:
+        return existing, False
+    if booking is None and user is not None:
+        booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
+    attendance = Attendance.objects.create(
+        session=session,
+        booking=booking,
+        user=user,
+        full_name=walk_in.get("full_name") or (user.get_full_name() if user else ""),
+        email=email,
+        organisation=walk_in.get("organisation") or getattr(user, "organisation", ""),
+        organisation_type=walk_in.get("organisation_type") or getattr(user, "organisation_type", ""),
+        job_role=walk_in.get("job_role") or getattr(user, "job_role", ""),
+        method=method,
+        checked_in_at=when or timezone.now(),
+        checked_in_by=by,
+    )
+    if booking is not None and booking.no_show:
+        Booking.objects.filter(pk=booking.pk).update(no_show=False)
+    return attendance, True
+
+
+def ticket_check_in(
+    *, token: str, by, session: TrainingSession | None = None, now: dt.datetime | None = None
+) -> CheckInResult:
+    """A trainer scans a ticket: its person is marked present.
+
+    Refused, each with its own message: an unknown or altered token
+    (ticket_unknown), a ticket for another session than the one being run
+    (wrong_session), a scanner who is not a trainer on the ticket's session
+    (not_your_session), a cancelled session or outside the check-in window,
+    a cancelled booking (ticket_cancelled) or a waiting-list place
+    (ticket_waiting). A second scan changes nothing and says when the first was.
+    """
+    booking = Booking.objects.select_related("session", "session__course", "user").filter(ticket_token=token).first()
+    if booking is None:
+        raise CheckInError("ticket_unknown")
+    if session is not None and booking.session_id != session.pk:
+        raise CheckInError("wrong_session", session=str(booking.session))
+    _require_runner(by, booking.session)
+    with transaction.atomic():
+        locked = _lock(booking.session)
+        booking.refresh_from_db(fields=["status"])
+        _check_window(locked, now or timezone.now())
+        if booking.status == BookingStatus.CANCELLED:
+            raise CheckInError("ticket_cancelled")
+        if booking.status == BookingStatus.WAITING:
+            raise CheckInError("ticket_waiting")
+        attendance, created = attendance_record(session=locked, booking=booking, by=by, method=AttendanceMethod.TICKET)
+    return CheckInResult(attendance, created)
+
+
+def self_check_in(
+    *, token: str, user=None, email: str = "", full_name: str = "", organisation: str = "",
+    organisation_type: str = "", job_role: str = "", now: dt.datetime | None = None,
+) -> CheckInResult:
+    """Someone in the room scans the session's QR code and records their own attendance.
+
+    A person with a confirmed booking (signed in, or giving the email they
+    booked with) is marked present against it. Anyone else is recorded as a
+    walk-in from the details they give, when the session allows walk-ins
+    (walk_ins_closed otherwise); an account with that email, now or later,
+    gets the attendance. Only inside the check-in window, and only with the
+    session's current code (checkin_code_unknown for an old or altered one).
+    """
+    session = TrainingSession.objects.filter(checkin_token=token).first()
+    if session is None:
+        raise CheckInError("checkin_code_unknown")
+    signed_in = user is not None and user.is_authenticated
+    email = (user.email if signed_in else email).strip().lower()
+    if not email:
+        raise ValueError("self_check_in needs the person's email")
+    person = user if signed_in else User.objects.filter(email__iexact=email).first()
+    with transaction.atomic():
+        session = _lock(session)
+        _check_window(session, now or timezone.now())
+        booking = (
+            Booking.objects.select_related("user")
+            .filter(session=session, status=BookingStatus.CONFIRMED, user__email__iexact=email)
+            .first()
+        )
+        if booking is not None:
+            return CheckInResult(*attendance_record(session=session, booking=booking, method=AttendanceMethod.SELF))
+        same_person = Q(email__iexact=email) | (Q(user=person) if person else Q(pk__in=[]))
+        existing = Attendance.objects.filter(same_person, session=session).first()
+        if existing:
+            return CheckInResult(existing, False)
+        if not session.allow_walk_ins:
+            raise CheckInError("walk_ins_closed", email=email)
+        details = {} if signed_in else {
+            "full_name": full_name.strip(), "email": email, "organisation": organisation.strip(),
+            "organisation_type": organisation_type, "job_role": job_role.strip(),
+        }
+        return CheckInResult(
+            *attendance_record(session=session, user=person, method=AttendanceMethod.WALK_IN, **details)
+        )
+
+
+def desk_mark(*, booking: Booking, by, now: dt.datetime | None = None) -> CheckInResult:
+    """A trainer taps a name on the check-in desk: present. Also how registers are corrected afterwards.
+
+    Works from the opening of check-in onwards, with no closing time, so the
+    trainer can fix the register after the session. A waiting-list person who
+    turned up can be marked (the trainer let them in); a cancelled booking cannot.
+    """
+    _require_runner(by, booking.session)
+    with transaction.atomic():
+        session = _lock(booking.session)
+        booking = Booking.objects.select_for_update().select_related("user").get(pk=booking.pk)
+        _check_window(session, now or timezone.now(), closes=False)
+        if booking.status == BookingStatus.CANCELLED:
+            raise CheckInError("ticket_cancelled")
+        attendance, created = attendance_record(session=session, booking=booking, by=by, method=AttendanceMethod.REGISTER)
+    return CheckInResult(attendance, created)
+
+
+@transaction.atomic
+def attendance_undo(*, attendance: Attendance, by) -> None:
+    """A trainer takes back a mark made in error. Once the register is closed, a booking un-marked is a no-show."""
+    _require_runner(by, attendance.session)
+    session = _lock(attendance.session)
+    booking = attendance.booking
+    Attendance.objects.filter(pk=attendance.pk).delete()
+    if session.register_closed_at and booking is not None and booking.status == BookingStatus.CONFIRMED:
+        Booking.objects.filter(pk=booking.pk).update(no_show=True)
+
+
+@transaction.atomic
+def register_close(*, session: TrainingSession, by, now: dt.datetime | None = None) -> dict[str, int]:
+    """After the session: everyone booked and not marked present is a no-show. Safe to run again after corrections."""
+    _require_runner(by, session)
+    now = now or timezone.now()
+    session = _lock(session)
+    if now < session.ends_at:
+        raise CheckInError("register_not_over", ends=_when(session.ends_at))
+    confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
+    present = confirmed.filter(attendance__isnull=False)
+    present.update(no_show=False)
+    no_shows = confirmed.filter(attendance__isnull=True).update(no_show=True)
+    TrainingSession.objects.filter(pk=session.pk).update(register_closed_at=now)
+    session.register_closed_at = now
+    return {
+        "present": session.attendances.count(),
+        "no_shows": no_shows,
+        "walk_ins": session.attendances.filter(booking__isnull=True).count(),
+    }
+
+
+@transaction.atomic
+def walk_in_attendance_link(*, user) -> int:
+    """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record."""
+    linked = 0
+    unclaimed = Attendance.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email)
+    for attendance in unclaimed:
+        if Attendance.objects.filter(session_id=attendance.session_id, user=user).exists():
+            continue  # they were already marked present under their account
+        attendance.user = user
+        attendance.save(update_fields=["user"])
+        linked += 1
+    return linked
