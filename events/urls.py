@@ -15,4 +15,22 @@ urlpatterns = [
     path("calendar/sessions.ics", views.all_sessions_feed, name="all_sessions_feed"),
     path("calendar/personal/<str:token>.ics", views.personal_feed, name="personal_feed"),
     path("certificates/verify/", views.certificate_verify, name="certificate_verify"),
+    # Tickets and the session QR code: short paths keep the QR codes small and quick to scan.
+    path("t/<str:token>/", views.ticket, name="ticket"),
+    path("t/<str:token>/qr.png", views.ticket_qr, name="ticket_qr"),
+    path("checkin/<str:token>/", views.self_checkin, name="self_checkin"),
+    # Trainers: their sessions, the check-in desk, posters, registers.
+    path("teaching/", views.my_sessions, name="my_sessions"),
+    path("teaching/sessions/<int:pk>/desk/", views.checkin_desk, name="desk"),
+    path("teaching/sessions/<int:pk>/desk/state/", views.desk_state, name="desk_state"),
+    path("teaching/sessions/<int:pk>/desk/mark/", views.desk_mark_view, name="desk_mark"),
+    path("teaching/sessions/<int:pk>/desk/scan/", views.desk_scan, name="desk_scan"),
+    path("teaching/sessions/<int:pk>/poster/", views.session_poster, name="session_poster"),
+    path("teaching/sessions/<int:pk>/poster/qr.png", views.session_qr, name="session_qr"),
+    path("teaching/sessions/<int:pk>/checkin-code/", views.checkin_code_reset, name="checkin_code_reset"),
+    path("teaching/sessions/<int:pk>/register/", views.register, name="register"),
+    path("teaching/sessions/<int:pk>/register.pdf", views.register_pdf, name="register_pdf"),
+    path("teaching/sessions/<int:pk>/register.<str:fmt>", views.register_export, name="register_export"),
+    path("teaching/sessions/<int:pk>/register/upload/", views.register_upload, name="register_upload"),
+    path("teaching/sessions/<int:pk>/register/close/", views.register_close_view, name="register_close"),
 ]

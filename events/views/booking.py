@@ -11,17 +11,23 @@ from django.views.decorators.http import require_POST
 
 from portal.models import CourseLesson, LessonProgress
 
-from . import calendar, certificates
-from .emails import CANCEL_LINK_SALT
-from .errors import BookingError
-from .forms import ColleaguesForm
-from .models import Attendance, Booking, BookingStatus, CalendarSubscription, SessionVisibility
-from .selectors import (
+from .. import calendar, certificates
+from ..emails import CANCEL_LINK_SALT
+from ..errors import BookingError
+from ..forms import ColleaguesForm
+from ..models import Attendance, Booking, BookingStatus, CalendarSubscription, SessionVisibility
+from ..selectors import (
     lesson_progress_for,
     my_training as my_training_data,
     personal_feed_bookings,
 )
-from .services import booking_cancel, booking_create, calendar_subscription_reset, group_booking_create
+from ..services import booking_cancel, booking_create, calendar_subscription_reset, group_booking_create
+
+__all__ = [
+    "book_session", "booking_cancel_view", "booking_cancel_link", "booking_ics", "my_training",
+    "calendar_subscription_reset_view", "course_calendar_feed", "all_sessions_feed", "personal_feed",
+    "lesson_detail", "certificate", "certificate_pdf", "certificate_verify",
+]
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -147,7 +153,7 @@ def course_calendar_feed(request, *, course):
 
 
 def all_sessions_feed(request):
-    from .models import TrainingSession
+    from ..models import TrainingSession
 
     sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True).select_related("course")
     return _ics(calendar.sessions_feed(sessions, name="Prevent training sessions"), "prevent-training.ics")
