@@ -195,6 +195,21 @@ def seed() -> dict[str, int]:
         booking_create(session=upcoming[0], user=person, booked_by=admin)
     if learner:
         booking_create(session=upcoming[1], user=learner, booked_by=learner)
+    # A session starting shortly, so the trainer can try the check-in desk and the poster on first run.
+    if trainer:
+        starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=20)
+        door = TrainingSession.objects.create(course=course["wrap"], starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+                                              venue="Fulham Library, Meeting Room 2", capacity=12,
+                                              audience_note="Demo: check-in is open now")
+        door.trainers.add(trainer)
+        door_bookings = [booking_create(session=door, user=person, booked_by=admin) for person in people[22:30]]
+        for booking in door_bookings[:2]:
+            attendance_record(session=door, booking=booking, by=trainer, method=AttendanceMethod.TICKET)
+        attendance_record(session=door, method=AttendanceMethod.WALK_IN, full_name="Jo Walker",
+                          email="jo.walker@partner.demo.example", organisation="White City Community Centre",
+                          organisation_type="voluntary", job_role="Centre manager")
+        for session in wrap_sessions[-3:] + school_sessions[-3:]:
+            session.trainers.add(trainer)
     member_day = today + dt.timedelta(days=30)
     TrainingSession.objects.create(course=course["member"], starts_at=_at(member_day, 18), ends_at=_at(member_day, 19, 30),
                                    venue="Hammersmith Town Hall, Council Chamber", capacity=46)

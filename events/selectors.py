@@ -119,3 +119,64 @@ def personal_feed_bookings(*, user) -> QuerySet[Booking]:
 
 def session_roster(*, session) -> QuerySet[Booking]:
     return Booking.objects.filter(session=session).select_related("user").order_by("status", "created_at")
+
+
+@dataclass
+class DeskRow:
+    """One line on the check-in desk: a booking (present or not) or a walk-in."""
+
+    key: str
+    name: str
+    organisation: str
+    booking: Booking | None
+    attendance: Attendance | None
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.booking is not None and self.booking.status == BookingStatus.WAITING
+
+
+def desk_rows(*, session: TrainingSession, query: str = "") -> list[DeskRow]:
+    """Everyone expected or present at a session, by name: confirmed and waiting bookings, then walk-ins."""
+    attendances = list(session.attendances.select_related("user", "booking"))
+    by_booking = {a.booking_id: a for a in attendances if a.booking_id}
+    by_user = {a.user_id: a for a in attendances if a.user_id}
+    rows, shown = [], set()
+    bookings = (
+        Booking.objects.filter(session=session, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING])
+        .select_related("user")
+    )
+    for booking in bookings:
+        attendance = by_booking.get(booking.pk) or by_user.get(booking.user_id)
+        if attendance:
+            shown.add(attendance.pk)
+        rows.append(DeskRow(f"b{booking.pk}", booking.user.get_full_name() or booking.user.email,
+                            booking.user.organisation, booking, attendance))
+    for attendance in attendances:
+        if attendance.pk not in shown:
+            rows.append(DeskRow(f"a{attendance.pk}", attendance.display_name, attendance.organisation, None, attendance))
+    rows.sort(key=lambda row: (row.is_waiting, row.name.casefold()))
+    if query:
+        needle = query.casefold().strip()
+        rows = [row for row in rows if needle in row.name.casefold() or needle in row.organisation.casefold()]
+    return rows
+
+
+def desk_counts(*, session: TrainingSession) -> dict[str, int]:
+    """The desk's live counts: present, booked (confirmed places), walk-ins (present without a booking), waiting."""
+    counts = Booking.objects.filter(session=session).aggregate(
+        booked=Count("pk", filter=Q(status=BookingStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
+    )
+    attendance = session.attendances.aggregate(
+        present=Count("pk"), walk_ins=Count("pk", filter=Q(booking__isnull=True))
+    )
+    return {**counts, **attendance}
+
+
+def sessions_run_by(*, user, is_team: bool) -> QuerySet[TrainingSession]:
+    """The sessions a trainer runs (the team: every session), newest first."""
+    sessions = TrainingSession.objects.select_related("course", "organisation")
+    if not is_team:
+        sessions = sessions.filter(trainers=user)
+    return sessions

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.views import generic
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
@@ -17,6 +18,17 @@ from .services import SessionRun, booking_cancel, booking_create, session_run_cr
 
 
 class SessionIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        """Each session's door and register pages, beside Edit."""
+        buttons = list(super().get_list_more_buttons(instance))
+        for label, name, icon, priority in (
+            ("Check-in desk", "events:desk", "tick", 20),
+            ("Check-in poster", "events:session_poster", "doc-full", 21),
+            ("Register", "events:register", "list-ul", 22),
+        ):
+            buttons.append(MenuItem(label, url=reverse(name, args=[instance.pk]), icon_name=icon, priority=priority))
+        return buttons
+
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)

@@ -1,5 +1,6 @@
 def navigation(request):
-    """Header links: the training index for everyone, the admin only for people who may use it."""
+    """Header links: the training index for everyone, the admin and trainers' pages only for people who may use them."""
+    from . import roles
     from .models import TrainingIndexPage
 
     user = getattr(request, "user", None)
@@ -7,4 +8,5 @@ def navigation(request):
     return {
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         "training_url": training.url if training else None,
+        "runs_sessions": bool(user and roles.has_role(user, roles.TRAINER)),
     }

@@ -161,6 +161,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages installed from npm (package-lock.json), served by whitenoise.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # The check-in desk's camera scanner decodes QR codes in the page with jsQR.
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

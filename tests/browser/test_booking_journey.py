@@ -4,66 +4,18 @@ import re
 
 import pytest
 import vobject
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
 
 from events.models import Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_create
 from portal import roles
-from portal.models import HomePage
-from tests.conftest import PHONE, axe_violations, page_overflows
-from tests.factories import PASSWORD
+from tests.browser.helpers import sign_in
+from tests.conftest import axe_violations, page_overflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WRAP_TITLE = "Workshop to Raise Awareness of Prevent (WRAP)"
-
-
-def restore_home_page():
-    """Put back the home page and site the migrations make, when an earlier test's flush removed them.
-
-    Every ``transaction=True`` test ends by emptying every table. post_migrate remakes the
-    role groups, but not the migrations' page tree; and ``serialized_rollback`` cannot help
-    once Playwright runs an event loop in the main thread (see tests/events/test_races.py).
-    """
-    if HomePage.objects.exists():
-        return
-    locale, _ = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    home = root.add_child(instance=HomePage(title="Prevent training and engagement", slug="home", locale=locale))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Prevent training"},
-    )
-
-
-@pytest.fixture
-def wrap():
-    from events.demo import courses
-
-    restore_home_page()
-    return courses()["wrap"]
-
-
-@pytest.fixture
-def new_phone(browser, live_server):
-    """Open another phone, with its own cookies, for a second or third person."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def make_session(course, *, days, capacity=10, **fields):
@@ -74,14 +26,6 @@ def make_session(course, *, days, capacity=10, **fields):
     return TrainingSession.objects.create(
         course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), capacity=capacity, **fields
     )
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My account").wait_for()
 
 
 def book_from_course_page(page, course, session):

@@ -15,42 +15,18 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
 
 from events.errors import BookingError
 from events.models import Attendance, Booking, BookingStatus, TrainingSession
-from events.services import attendance_record, booking_cancel, booking_create
-from portal.models import HomePage, User
+from events.services import attendance_record, booking_cancel, booking_create, ticket_check_in
+from portal.models import User
+from tests.pagetree import restore_home_page
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 START_TIMEOUT = 30  # seconds for every thread to reach the start line
-
-
-def restore_home_page():
-    """Put back the page tree the migrations make, when a flush has removed it.
-
-    A transactional test ends by emptying every table; post_migrate then remakes
-    the role groups and permissions, but not the migrations' pages and site.
-    ``serialized_rollback`` cannot restore them in a full run: once the browser
-    tests have started Playwright, an event loop runs in the main thread, asgiref
-    gives Django a fresh connection object there, and that object has no snapshot.
-    """
-    if HomePage.objects.exists():
-        return
-    locale, _ = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    home = root.add_child(instance=HomePage(title="Prevent training and engagement", slug="home", locale=locale))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Prevent training"},
-    )
 
 
 @pytest.fixture
@@ -260,3 +236,33 @@ def test_twenty_simultaneous_marks_make_one_attendance(course, make_user):
     attendance = Attendance.objects.get(session=session)
     assert attendance.pk == marks[0][0]
     assert (attendance.user_id, attendance.booking_id) == (person.pk, booking.pk)
+
+
+def scan_ticket(token, trainer_pk):
+    """A trainer's phone opening the ticket URL: the service the ticket view calls."""
+
+    def job():
+        result = ticket_check_in(token=token, by=User.objects.get(pk=trainer_pk))
+        return result.attendance.pk, result.created
+
+    return job
+
+
+def test_twenty_simultaneous_scans_of_one_ticket_make_one_attendance(course, make_user):
+    """Two devices (or twenty) scanning the same ticket at the same moment make one attendance."""
+    from portal import roles
+
+    starts = timezone.now() + dt.timedelta(minutes=5)
+    session = TrainingSession.objects.create(
+        course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall", capacity=5
+    )
+    trainer = make_user(roles.TRAINER)
+    session.trainers.add(trainer)
+    booking = booking_create(session=session, user=make_user())
+
+    outcomes = race([scan_ticket(booking.ticket_token, trainer.pk) for _ in range(20)])
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * 20, outcomes
+    assert sum(created for _, (_, created) in outcomes) == 1
+    assert Attendance.objects.filter(session=session).count() == 1
+    assert Attendance.objects.get(session=session).booking_id == booking.pk
