@@ -6,7 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.models import CoursePage
 
-from .models import Booking, BookingStatus
+from .models import Booking, BookingStatus, ExternalCertificate
 
 
 class BookingCreateForm(WagtailAdminModelForm):
@@ -74,3 +74,22 @@ class SessionRunForm(forms.Form):
         if first and first < dt.date.today():
             self.add_error("first_date", "The first session cannot be in the past.")
         return cleaned
+
+
+class CertificateReviewForm(WagtailAdminModelForm):
+    """The team's decision on a certificate someone sent in."""
+
+    decision = forms.ChoiceField(
+        choices=[("approved", "Approve: it counts from the date on the certificate"),
+                 ("rejected", "Refuse: say why below; the person is emailed")],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ExternalCertificate
+        fields = ["review_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.status in ("approved", "rejected"):
+            self.fields["decision"].initial = self.instance.status

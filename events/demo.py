@@ -217,3 +217,124 @@ def seed() -> dict[str, int]:
                                    ends_at=_at(today + dt.timedelta(days=12), 16, 45), venue=schools[0].name, capacity=40,
                                    visibility=SessionVisibility.CLOSED, organisation=schools[0])
     return {"sessions": TrainingSession.objects.count(), "attendance records": Attendance.objects.count()}
+
+
+MEMBER_SURNAMES = ["Adeyemi", "Barker", "Chaudhry", "Doyle", "Ellison", "Fraser", "Gill", "Hart", "Ibrahim", "Jenkins",
+                   "Kaur", "Lomax", "Mahmood", "Norris", "Osei", "Palmer", "Qureshi", "Reid", "Sullivan", "Thorne",
+                   "Umar", "Vaughan", "Ward", "Yates", "Zaman", "Ashworth", "Bello", "Cohen", "Dunn", "Egan", "Fisher",
+                   "Grant", "Holt", "Irving", "Joseph", "Kemp", "Lyons", "Moss", "Nash", "Owen", "Pryce", "Rowe",
+                   "Sharma", "Tate", "Vance"]
+
+
+def _pdf_bytes(text: str) -> bytes:
+    """A one-line PDF standing in for a scanned e-learning certificate."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 760, text)
+    page.save()
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def seed_requirements() -> dict[str, int]:
+    """Mandatory training: the council's 46 Members at varied statuses, and a requirement for school DSLs.
+
+    The May session had 12 Members: 11 Administration (2 of them Cabinet) and 1 Opposition.
+    Idempotent: nothing is added once the Members exist.
+    """
+    from dateutil.relativedelta import relativedelta
+    from django.core.files.base import ContentFile
+
+    from portal.models import MemberSide
+
+    from .models import CertificateStatus, ExternalCertificate, TrainingRequirement
+
+    course = courses()
+    member_rule, _ = TrainingRequirement.objects.get_or_create(
+        name="Prevent training for elected Members",
+        defaults={"description": "The council has made Prevent training mandatory for every elected Member. "
+                                 "Attend the Member briefing or WRAP, or send in your Home Office e-learning certificate.",
+                  "external_certificate_name": "Home Office Prevent awareness e-learning",
+                  "valid_for_months": 24, "renewal_window_days": 60},
+    )
+    member_rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
+    member_rule.courses.add(course["member"], course["wrap"])
+    dsl_group, _ = Group.objects.get_or_create(name="Designated Safeguarding Leads")
+    dsl_rule, _ = TrainingRequirement.objects.get_or_create(
+        name="Prevent training for Designated Safeguarding Leads",
+        defaults={"description": "Every school's Designated Safeguarding Lead refreshes Prevent training every two years.",
+                  "external_certificate_name": "Home Office Prevent awareness e-learning",
+                  "valid_for_months": 24, "renewal_window_days": 60},
+    )
+    dsl_rule.groups.add(dsl_group)
+    dsl_rule.courses.add(course["school"], course["wrap"])
+    dsl = User.objects.filter(email="school.dsl@demo.example").first()
+    if dsl:
+        dsl.groups.add(dsl_group)
+    if User.objects.filter(username__startswith="demo-member-").exists():
+        return {"training requirements": TrainingRequirement.objects.count()}
+
+    member_group = Group.objects.get(name=roles.ELECTED_MEMBER)
+    admin = User.objects.filter(groups__name=roles.PREVENT_ADMIN).first()
+    trainer = User.objects.filter(groups__name=roles.TRAINER).first()
+    rng = random.Random(46)
+    members = []
+    # 45 demo Members plus Robert Ellis (the demo councillor, Cabinet) make 46: 34 Administration (7 more in
+    # Cabinet), 12 Opposition.
+    for n, surname in enumerate(MEMBER_SURNAMES):
+        side = MemberSide.ADMINISTRATION if n < 33 else MemberSide.OPPOSITION
+        members.append(User(
+            username=f"demo-member-{n}", email=f"cllr.{surname.lower()}@members.demo.example",
+            first_name=rng.choice(FIRST), last_name=surname, organisation="Hammersmith & Fulham Council",
+            organisation_type="member", job_role="Councillor", password="!demo-unusable",
+            political_group="Labour" if side == MemberSide.ADMINISTRATION else "Conservative", member_side=side,
+            is_cabinet_member=n < 7,
+        ))
+    User.objects.bulk_create(members)
+    members = list(User.objects.filter(username__startswith="demo-member-").order_by("username"))
+    members.sort(key=lambda m: int(m.username.rsplit("-", 1)[1]))
+    member_group.user_set.add(*members)
+    administration = [m for m in members if m.member_side == MemberSide.ADMINISTRATION]
+    opposition = [m for m in members if m.member_side == MemberSide.OPPOSITION]
+
+    # The first Member session in May: 11 Administration (2 Cabinet, with Robert Ellis) and 1 Opposition.
+    may = TrainingSession.objects.filter(course=course["member"], starts_at__month=5).order_by("starts_at").first()
+    if may:
+        cabinet_colleague = administration[0]  # a Cabinet Member
+        backbenchers = [m for m in administration if not m.is_cabinet_member][:9]
+        for person in [cabinet_colleague, *backbenchers, opposition[0]]:
+            attendance_record(session=may, user=person, by=trainer, when=may.starts_at)
+
+    today = timezone.localdate()
+    rest = [m for m in administration[7:] if m not in backbenchers] + opposition[1:]
+    rng.shuffle(rest)
+    # Due for renewal: WRAP about 23 months ago; expired: the 2024 briefing, 26 months ago.
+    for months, people_ in ((23, rest[0:3]), (26, rest[3:5])):
+        day = today - relativedelta(months=months)
+        old = TrainingSession.objects.create(course=course["member"] if months == 26 else course["wrap"],
+                                             starts_at=_at(day, 18), ends_at=_at(day, 19, 30),
+                                             venue="Hammersmith Town Hall, Council Chamber", capacity=46)
+        for person in people_:
+            attendance_record(session=old, user=person, by=trainer, when=old.starts_at)
+    # Booked on the next Member session.
+    upcoming = TrainingSession.objects.filter(course=course["member"], starts_at__gt=timezone.now()).order_by("starts_at").first()
+    if upcoming:
+        for person in rest[5:11]:
+            booking_create(session=upcoming, user=person, booked_by=admin)
+    # E-learning certificates: two approved, one waiting for the team.
+    for person, status in ((rest[11], CertificateStatus.APPROVED), (rest[12], CertificateStatus.APPROVED),
+                           (rest[13], CertificateStatus.PENDING)):
+        certificate = ExternalCertificate(
+            user=person, requirement=member_rule, title="Home Office Prevent awareness e-learning",
+            completed_on=today - dt.timedelta(days=rng.randint(20, 200)), status=status,
+            reviewed_by=admin if status == CertificateStatus.APPROVED else None,
+            reviewed_at=timezone.now() if status == CertificateStatus.APPROVED else None,
+        )
+        certificate.file.save("e-learning.pdf", ContentFile(_pdf_bytes(f"Certificate of completion: {person}")),
+                              save=False)
+        certificate.save()
+    return {"Members": len(members) + 1, "training requirements": TrainingRequirement.objects.count()}

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import calendar
 from .models import Booking, BookingStatus
+from .qr import qr_png
 
 CANCEL_LINK_SALT = "events.booking-cancel-link"
 
@@ -20,6 +21,11 @@ def cancel_link(booking: Booking) -> str:
     return settings.PORTAL_BASE_URL + reverse("events:booking_cancel_link", args=[token])
 
 
+def ticket_link(booking: Booking) -> str:
+    """The address a ticket's QR code carries: its unguessable token, never the booking's id."""
+    return settings.PORTAL_BASE_URL + reverse("events:ticket", args=[booking.ticket_token])
+
+
 def waiting_position(booking: Booking) -> int:
     return (
         Booking.objects.filter(session=booking.session, status=BookingStatus.WAITING, created_at__lte=booking.created_at)
@@ -28,7 +34,10 @@ def waiting_position(booking: Booking) -> int:
     )
 
 
-def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = None, method: str = "REQUEST", **extra):
+def _send(
+    booking: Booking, template: str, subject: str, *, ics: bytes | None = None, method: str = "REQUEST",
+    ticket: bool = False, **extra,
+):
     session = booking.session
     context = {
         "booking": booking,
@@ -43,6 +52,7 @@ def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = 
         "cancel_url": cancel_link(booking),
         "claim_url": settings.PORTAL_BASE_URL + reverse("account_reset_password"),
         "base_url": settings.PORTAL_BASE_URL,
+        "ticket_url": ticket_link(booking),
         **extra,
     }
     body = render_to_string(f"events/email/{template}.txt", context)
@@ -53,11 +63,14 @@ def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = 
     )
     if ics is not None:
         message.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
+    if ticket:
+        # The ticket travels with the email so it works at the door without signing in or a signal.
+        message.attach("ticket.png", qr_png(context["ticket_url"]), "image/png")
     message.send()
 
 
 def booking_confirmed(booking: Booking) -> None:
-    _send(booking, "booking_confirmed", "Your place is booked", ics=calendar.invitation(booking))
+    _send(booking, "booking_confirmed", "Your place is booked", ics=calendar.invitation(booking), ticket=True)
 
 
 def booking_waiting(booking: Booking) -> None:
@@ -65,7 +78,7 @@ def booking_waiting(booking: Booking) -> None:
 
 
 def booking_promoted(booking: Booking) -> None:
-    _send(booking, "booking_promoted", "A place has come up for you", ics=calendar.invitation(booking))
+    _send(booking, "booking_promoted", "A place has come up for you", ics=calendar.invitation(booking), ticket=True)
 
 
 def booking_cancelled(booking: Booking, *, was_confirmed: bool) -> None:

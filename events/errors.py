@@ -35,6 +35,31 @@ MESSAGES = {
     "walk_ins_closed": "This session is only for people who booked, and we could not find a booking for {email}. "
     "Please speak to the trainer.",
     "register_not_over": "The register can be closed once the session has ended ({ends}).",
+    # Registers: paper register upload. Row numbers are as the spreadsheet shows them (headings in row 1).
+    "register_upload_too_early": "A paper register can be uploaded once the session has started ({starts}).",
+    "register_file_type": "The paper register must be a CSV file or an Excel workbook (.xlsx); {name} is neither. "
+    "In Excel, use File > Save As and choose \"CSV UTF-8\" or \"Excel Workbook\".",
+    "register_file_too_big": "The file is {size}; the most a paper register can be is {limit}. "
+    "Remove other sheets and pictures, or save it as CSV.",
+    "register_file_unreadable": "{name} could not be read as {kind}. Open it in Excel and save it again "
+    "as \"CSV UTF-8\" or \"Excel Workbook\" (.xlsx).",
+    "register_file_empty": "The file is empty. Put the column headings name, email and attended in row 1, "
+    "then one person per row.",
+    "register_file_no_headings": "Row {row} should hold the column headings, but these are missing: {missing}. "
+    "Every paper register needs the columns name, email and attended.",
+    "register_file_duplicate_heading": "Row {row}: there are two columns called '{column}'. Keep one of them.",
+    "register_file_too_many_rows": "The file has more than {limit} people in it. Split it into smaller files.",
+    "register_file_no_people": "The file has column headings but nobody under them: put one person per row.",
+    "register_row_no_name": "Row {row}, column '{column}': the name is missing.",
+    "register_row_no_email": "Row {row}, column '{column}': the email address is missing.",
+    "register_row_bad_email": "Row {row}, column '{column}': '{value}' is not an email address.",
+    "register_row_duplicate_email": "Row {row}, column '{column}': {value} is also on row {first}. "
+    "Each person should be on the register once.",
+    "register_row_bad_attended": "Row {row}, column '{column}': '{value}' is not an answer we recognise. "
+    "Use yes or no (also y/n, true/false, 1/0, present/absent, x for present, or leave it blank for no).",
+    "register_row_bad_organisation_type": "Row {row}, column '{column}': '{value}' is not an organisation type. "
+    "Use one of: {choices}; or leave it blank.",
+    "register_row_too_long": "Row {row}, column '{column}': this is longer than {limit} characters.",
 }
 
 

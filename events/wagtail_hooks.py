@@ -10,11 +10,35 @@ from wagtail.admin.views import generic
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from .admin_forms import BookingCreateForm, BookingEditForm, SessionRunForm
+from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
+from .admin_reports import ComplianceViewSet
 from .errors import BookingError
-from .models import Attendance, Booking, BookingStatus, TrainingSession
+from .models import Attendance, Booking, BookingStatus, CertificateStatus, ExternalCertificate, TrainingRequirement, TrainingSession
 from .services import SessionRun, booking_cancel, booking_create, session_run_create, session_save
+from .services.requirements import external_certificate_review
+
+
+class PolicyWithout(ModelPermissionPolicy):
+    """The model's usual permissions, minus actions that would skip a business rule (for anyone, superusers too)."""
+
+    def __init__(self, model, *, without: tuple[str, ...]):
+        super().__init__(model)
+        self.without = set(without)
+
+    def user_has_permission(self, user, action):
+        return action not in self.without and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+# Deleting a booking would skip booking_cancel: no place freed, nobody promoted or emailed.
+register_permission_policy(Booking, PolicyWithout(Booking, without=("delete",)))
+# People send certificates in from My training; the team only reviews them.
+register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificate, without=("add", "delete")))
 
 
 class SessionIndexView(generic.IndexView):
@@ -132,9 +156,6 @@ class BookingViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return BookingEditForm if for_update else BookingCreateForm
 
-    def user_can_delete(self, *args, **kwargs):
-        return False
-
 
 class AttendanceViewSet(ModelViewSet):
     model = Attendance
@@ -154,8 +175,63 @@ class AttendanceViewSet(ModelViewSet):
     ordering = ["-checked_in_at"]
 
 
+class TrainingRequirementViewSet(ModelViewSet):
+    model = TrainingRequirement
+    name = "requirements"
+    url_prefix = "training/requirements"
+    icon = "tasks"
+    menu_label = "Requirements"
+    list_display = ["name", "valid_for_months", "renewal_window_days", "external_certificate_name", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+
+class CertificateReviewView(generic.EditView):
+    """Approve or refuse a certificate someone sent in; saved through ``external_certificate_review``."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        certificate = external_certificate_review(
+            certificate=self.object, by=self.request.user, approve=data["decision"] == CertificateStatus.APPROVED,
+            note=data["review_note"],
+        )
+        log(certificate, "wagtail.edit", user=self.request.user, title=f"{certificate.get_status_display()}: {certificate}")
+        return certificate
+
+    def form_valid(self, form):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+
+
+class ExternalCertificateViewSet(ModelViewSet):
+    model = ExternalCertificate
+    name = "certificates"
+    url_prefix = "training/certificates"
+    icon = "doc-full"
+    menu_label = "External certificates"
+    add_to_admin_menu = False
+    edit_view_class = CertificateReviewView
+    inspect_view_enabled = True
+    list_display = ["user", "requirement", "title", "completed_on", "status", "uploaded_at"]
+    list_filter = ["status", "requirement"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "title"]
+    list_export = ["user", "user__email", "requirement", "title", "completed_on", "status", "uploaded_at", "reviewed_at"]
+    export_filename = "external-certificates"
+    ordering = ["status", "-uploaded_at"]
+
+    def get_form_class(self, for_update=False):
+        return CertificateReviewForm
+
+
 class TrainingViewSetGroup(ModelViewSetGroup):
-    items = (TrainingSessionViewSet, BookingViewSet, AttendanceViewSet)
+    items = (TrainingSessionViewSet, BookingViewSet, AttendanceViewSet, TrainingRequirementViewSet,
+             ExternalCertificateViewSet, ComplianceViewSet)
     menu_label = "Training"
     menu_icon = "date"
     menu_order = 150

@@ -1,4 +1,7 @@
 """Test settings: fast hashing, in-memory email and cache."""
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -16,3 +19,4 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PORTAL_BASE_URL = "http://testserver"
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="prevent-private-media-"))

@@ -23,6 +23,7 @@ from .booking import (
     is_team,
     reminders_send,
 )
+from .registers import register_upload_apply
 from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
@@ -37,6 +38,7 @@ __all__ = [
     "self_check_in", "ticket_check_in", "walk_in_attendance_link",
     "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
     "group_booking_create", "is_team", "reminders_send",
+    "register_upload_apply",
     "INVITATION_FIELDS", "SessionRun", "checkin_token_regenerate", "session_run_create", "session_run_dates",
     "session_save",
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.models import CourseLesson, LessonProgress
 
 from .. import calendar, certificates
+from ..compliance import person_requirements
 from ..emails import CANCEL_LINK_SALT
 from ..errors import BookingError
 from ..forms import ColleaguesForm
@@ -128,11 +129,12 @@ def booking_ics(request, pk):
 @login_required
 def my_training(request):
     data = my_training_data(user=request.user)
+    requirements = person_requirements(user=request.user)
     subscription = CalendarSubscription.objects.filter(user=request.user).first()
     feed_url = (
         request.build_absolute_uri(reverse("events:personal_feed", args=[subscription.token])) if subscription else None
     )
-    return render(request, "events/my_training.html", {"data": data, "feed_url": feed_url})
+    return render(request, "events/my_training.html", {"data": data, "feed_url": feed_url, "requirements": requirements})
 
 
 @login_required

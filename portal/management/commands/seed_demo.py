@@ -18,6 +18,7 @@ class Command(BaseCommand):
             counts.update(crm_demo.seed())
             counts.update(portal_demo.seed())
             counts.update(events_demo.seed())
+            counts.update(events_demo.seed_requirements())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         self.stdout.write("\nDemo sign-ins (password for all: %s)" % portal_demo.DEMO_PASSWORD)
         for email, first, last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:

@@ -1,0 +1,218 @@
+"""Where people stand against mandatory training: the status rules, worked out in bulk for the dashboard.
+
+A person's completions are the sessions of a satisfying course they were marked
+present at, and external certificates the team approved; pending certificates
+do not count. The latest completion decides:
+
+- valid for ``valid_for_months`` from the day of the training: it expires on
+  that day plus the months (the first day it no longer counts); blank months
+  means it never expires;
+- ``renewal_window_days`` before the expiry it becomes *due for renewal*;
+- without a valid completion outside the renewal window, a confirmed booking on
+  an upcoming session of a satisfying course makes the person *booked*;
+- after the expiry, *expired*; with no completion at all, *not started*.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CertificateStatus,
+    ExternalCertificate,
+    RequirementStatus,
+    SessionStatus,
+    TrainingRequirement,
+    TrainingSession,
+)
+
+User = get_user_model()
+
+SMALL_NUMBER = 5  # counts under this are shown as "fewer than 5" in anything published
+FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+
+
+@dataclass
+class PersonStatus:
+    """One person against one requirement."""
+
+    user: object
+    status: str
+    last_completed: dt.date | None = None
+    expires_on: dt.date | None = None  # the first day the completion no longer counts
+    booked_session: TrainingSession | None = None
+    pending_certificate: bool = False
+
+    @property
+    def label(self) -> str:
+        return RequirementStatus(self.status).label
+
+    @property
+    def valid_until(self) -> dt.date | None:
+        """The last day the completion counts, as people read it: "complete until 13 May 2028"."""
+        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+
+
+def expiry_date(requirement: TrainingRequirement, completed: dt.date) -> dt.date | None:
+    if requirement.valid_for_months is None:
+        return None
+    return completed + relativedelta(months=requirement.valid_for_months)
+
+
+def status_on(
+    requirement: TrainingRequirement, *, last_completed: dt.date | None, booked: bool, today: dt.date
+) -> tuple[str, dt.date | None]:
+    """The status rule itself, for one person: returns ``(status, expires_on)``."""
+    expires_on = expiry_date(requirement, last_completed) if last_completed else None
+    if last_completed and (expires_on is None or today < expires_on - dt.timedelta(days=requirement.renewal_window_days)):
+        return RequirementStatus.COMPLETE, expires_on
+    if booked:
+        return RequirementStatus.BOOKED, expires_on
+    if last_completed and today < expires_on:
+        return RequirementStatus.DUE_RENEWAL, expires_on
+    if last_completed:
+        return RequirementStatus.EXPIRED, expires_on
+    return RequirementStatus.NOT_STARTED, None
+
+
+def requirement_people(requirement: TrainingRequirement) -> QuerySet:
+    """Everyone the requirement applies to: active accounts in any of its groups."""
+    return (
+        User.objects.filter(is_active=True, groups__in=requirement.groups.all())
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def requirement_statuses(
+    *, requirement: TrainingRequirement, people: QuerySet | None = None, today: dt.date | None = None
+) -> list[PersonStatus]:
+    """Every person's status against the requirement, in four queries however many people there are."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    people = requirement_people(requirement) if people is None else people
+    people_ids = people.values("pk")
+    courses = requirement.courses.values("pk")
+    attended = dict(
+        Attendance.objects.filter(user__in=people_ids, session__course__in=courses,
+                                  session__status=SessionStatus.SCHEDULED)
+        .values("user").annotate(last=Max("session__starts_at")).values_list("user", "last")
+    )
+    certified = dict(
+        ExternalCertificate.objects.filter(requirement=requirement, user__in=people_ids, status=CertificateStatus.APPROVED)
+        .values("user").annotate(last=Max("completed_on")).values_list("user", "last")
+    )
+    pending = set(
+        ExternalCertificate.objects.filter(requirement=requirement, user__in=people_ids, status=CertificateStatus.PENDING)
+        .values_list("user", flat=True)
+    )
+    booked: dict[int, TrainingSession] = {}
+    upcoming = (
+        Booking.objects.filter(user__in=people_ids, status=BookingStatus.CONFIRMED, session__course__in=courses,
+                               session__status=SessionStatus.SCHEDULED, session__starts_at__gt=now)
+        .select_related("session", "session__course").order_by("session__starts_at")
+    )
+    for booking in upcoming:
+        booked.setdefault(booking.user_id, booking.session)
+    results = []
+    for person in people:
+        dates = [d for d in (attended.get(person.pk), certified.get(person.pk)) if d]
+        dates = [timezone.localdate(d) if isinstance(d, dt.datetime) else d for d in dates]
+        last = max(dates) if dates else None
+        status, expires_on = status_on(requirement, last_completed=last, booked=person.pk in booked, today=today)
+        results.append(PersonStatus(person, status, last, expires_on, booked.get(person.pk), person.pk in pending))
+    return results
+
+
+def person_requirements(*, user, today: dt.date | None = None) -> list[tuple[TrainingRequirement, PersonStatus]]:
+    """The active requirements that apply to one person, with their status: what My training shows."""
+    requirements = TrainingRequirement.objects.filter(active=True, groups__in=user.groups.all()).distinct()
+    people = User.objects.filter(pk=user.pk)
+    return [(requirement, requirement_statuses(requirement=requirement, people=people, today=today)[0])
+            for requirement in requirements]
+
+
+# --- Counting ---------------------------------------------------------------------------------
+
+MEMBER_GROUPS = (
+    ("administration", "Administration"),
+    ("opposition", "Opposition"),
+    ("cabinet", "Cabinet Members"),
+)
+
+
+def _member_group(status: PersonStatus) -> list[str]:
+    user = status.user
+    groups = []
+    if user.member_side in ("administration", "opposition"):
+        groups.append(user.member_side)
+    if user.is_cabinet_member:
+        groups.append("cabinet")
+    return groups
+
+
+@dataclass
+class CountRow:
+    """Counts by status for one group of people (everyone, the Administration, ...)."""
+
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def percent(self, status: str) -> float:
+        return round(100 * self.counts[status] / self.total, 1) if self.total else 0.0
+
+    def cells(self):
+        """(status, label, count, percent) in the dashboard's column order."""
+        return [(value, label, self.counts[value], self.percent(value)) for value, label in RequirementStatus.choices]
+
+
+def count_rows(statuses: list[PersonStatus], *, by_member_group: bool) -> list[CountRow]:
+    """Everyone first, then (for Member training) the Administration, the Opposition and the Cabinet."""
+    def tally(items):
+        counter = Counter(item.status for item in items)
+        return {value: counter.get(value, 0) for value, _ in RequirementStatus.choices}
+
+    rows = [CountRow("Everyone", tally(statuses))]
+    if by_member_group:
+        for key, label in MEMBER_GROUPS:
+            rows.append(CountRow(label, tally([s for s in statuses if key in _member_group(s)])))
+    return rows
+
+
+def is_member_requirement(statuses: list[PersonStatus]) -> bool:
+    """Break counts down by political side when the people it applies to are elected Members."""
+    return any(s.user.member_side for s in statuses)
+
+
+def suppressed(row: CountRow) -> list[tuple[str, str]]:
+    """A row as it may be published: counts under 5 become "fewer than 5".
+
+    If exactly one count in a row would be hidden, the total would give it away,
+    so the next smallest count is hidden as well.
+    """
+    small = {status for status, count in row.counts.items() if count < SMALL_NUMBER}
+    if len(small) == 1:
+        others = sorted((count, status) for status, count in row.counts.items() if status not in small)
+        if others:
+            small.add(others[0][1])
+    shown = []
+    for value, label in RequirementStatus.choices:
+        shown.append((label, FEWER_THAN if value in small else str(row.counts[value])))
+    return shown
+
+
+def published_total(row: CountRow) -> str:
+    return FEWER_THAN if row.total < SMALL_NUMBER else str(row.total)

@@ -1,0 +1,79 @@
+"""Mandatory training for a Member, on phones: not started, booked, checked in at the door, complete until a date."""
+import datetime as dt
+import re
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events.compliance import count_rows, requirement_statuses
+from events.models import Attendance, RequirementStatus, TrainingRequirement, TrainingSession
+from portal import roles
+from tests.browser.helpers import sign_in
+from tests.conftest import axe_violations, page_overflows
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def member_setup(wrap):
+    from events.demo import courses
+
+    member_course = courses()["member"]
+    rule = TrainingRequirement.objects.create(name="Prevent training for elected Members", valid_for_months=24,
+                                              renewal_window_days=60,
+                                              external_certificate_name="Home Office Prevent awareness e-learning")
+    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
+    rule.courses.add(member_course, wrap)
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=15)
+    session = TrainingSession.objects.create(course=member_course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                                             venue="Hammersmith Town Hall, Council Chamber", capacity=46)
+    trainer = UserFactory(roles=[roles.TRAINER], first_name="Helen", last_name="Price")
+    session.trainers.add(trainer)
+    member = UserFactory(roles=[roles.ELECTED_MEMBER], first_name="Rita", last_name="Councillor",
+                         member_side="opposition", political_group="Independent")
+    return rule, session, trainer, member, member_course
+
+
+def counts(rule):
+    return count_rows(requirement_statuses(requirement=rule), by_member_group=True)[0].counts
+
+
+def test_member_goes_from_not_started_to_complete_until_a_date(phone_page, new_phone, member_setup, client):
+    rule, session, trainer, member, member_course = member_setup
+    page = phone_page
+    sign_in(page, member)
+    page.goto(reverse("events:my_training"))
+    card = page.locator(f'[data-requirement="{rule.pk}"]')
+    expect(card.locator(".requirement-status")).to_contain_text("Not started")
+    assert counts(rule)["not_started"] == 1
+    assert not page_overflows(page)
+    assert axe_violations(page) == []
+
+    card.get_by_role("link", name=f"Book {member_course.title}").click()
+    page.locator(f'[data-session="{session.pk}"]').get_by_role("link", name=re.compile(r"^Book\b")).click()
+    page.get_by_role("button", name="Book my place").click()
+    page.get_by_role("heading", name="My training", exact=True).wait_for()
+    expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).to_contain_text("Booked")
+    assert counts(rule)["booked"] == 1
+
+    # At the door the trainer marks the Member present on the check-in desk.
+    desk = new_phone()
+    sign_in(desk, trainer)
+    desk.goto(reverse("events:desk", args=[session.pk]))
+    desk.get_by_role("button", name="Present: Rita Councillor").click()
+    expect(desk.locator('[data-count="present"]')).to_have_text("1")
+    assert Attendance.objects.filter(session=session, user=member).exists()
+
+    page.reload()
+    until = timezone.localdate(session.starts_at) + relativedelta(months=24) - dt.timedelta(days=1)
+    expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).to_contain_text(
+        f"Complete until {until.day} {until:%B %Y}"
+    )
+    assert counts(rule) == {"complete": 1, "due_renewal": 0, "expired": 0, "booked": 0, "not_started": 0}
+    [status] = requirement_statuses(requirement=rule)
+    assert status.status == RequirementStatus.COMPLETE
