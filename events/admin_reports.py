@@ -152,15 +152,16 @@ PERSON_FIELDS: dict[str, tuple[str, object]] = {
     "email": ("Email", lambda s: s.user.email),
     "organisation": ("Organisation", lambda s: s.user.organisation),
     "political_group": ("Political group", lambda s: s.user.political_group),
-    "side": ("Administration or Opposition", lambda s: s.user.get_member_side_display()),
-    "cabinet": ("Cabinet Member", lambda s: _yes(s.user.is_cabinet_member)),
+    "side": ("Side", lambda s: s.user.get_member_side_display()),
+    "cabinet": ("Cabinet", lambda s: _yes(s.user.is_cabinet_member)),
     "status": ("Status", lambda s: s.label),
     "last_completed": ("Last completed", lambda s: s.last_completed),
     "valid_until": ("Valid until", lambda s: s.valid_until),
     "booked_session": ("Booked session", lambda s: str(s.booked_session) if s.booked_session else ""),
-    "pending_certificate": ("Certificate waiting for approval", lambda s: _yes(s.pending_certificate)),
+    "pending_certificate": ("Certificate pending", lambda s: _yes(s.pending_certificate)),
 }
 MEMBER_FIELDS = ("political_group", "side", "cabinet")
+NO_WRAP = ("name", "status", "last_completed", "valid_until")
 
 CABINET_CHOICES = [("yes", "Cabinet Members"), ("no", "Not in the Cabinet")]
 
@@ -172,7 +173,7 @@ class PersonStatusFilterSet(WagtailFilterSet):
         label="Status", choices=RequirementStatus.choices, empty_label="All", widget=forms.RadioSelect
     )
     side = django_filters.ChoiceFilter(
-        label="Administration or Opposition", choices=MemberSide.choices, empty_label="All", widget=forms.RadioSelect
+        label="Side", choices=MemberSide.choices, empty_label="All", widget=forms.RadioSelect
     )
     cabinet = django_filters.ChoiceFilter(
         label="Cabinet", choices=CABINET_CHOICES, empty_label="All", widget=forms.RadioSelect
@@ -248,10 +249,11 @@ class RequirementPeopleView(RequirementMixin, ReportView):
         columns = []
         for name, (heading, value) in self.fields.items():
             if name == "name":
-                columns.append(TitleColumn(name, label=heading, accessor=value,
+                columns.append(TitleColumn(name, label=heading, accessor=value, classname="w-whitespace-nowrap",
                                            get_url=lambda s: reverse("wagtailusers_users:edit", args=[s.user.pk])))
             else:
-                columns.append(Column(name, label=heading, accessor=value))
+                columns.append(Column(name, label=heading, accessor=value,
+                                      classname="w-whitespace-nowrap" if name in NO_WRAP else None))
         return columns
 
     def get_filename(self):

@@ -1,16 +1,24 @@
-"""Emails about bookings. Called from ``transaction.on_commit`` by the services, never before."""
+"""Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import roles
+
 from . import calendar
-from .models import Booking, BookingStatus
+from .compliance import expiry_date
+from .models import Booking, BookingStatus, CertificateStatus
 from .qr import qr_png
+from .selectors import upcoming_open_sessions
 
 CANCEL_LINK_SALT = "events.booking-cancel-link"
 
@@ -97,3 +105,121 @@ def session_cancelled(booking: Booking, was_confirmed: bool) -> None:
 
 def session_reminder(booking: Booking) -> None:
     _send(booking, "session_reminder", "Reminder", ics=calendar.invitation(booking))
+
+
+# --- Mandatory training: reminders, the team's monthly summary, certificates ------------------
+
+def prevent_team_addresses() -> list[str]:
+    """Who hears about mandatory training for the team: every active account in the Prevent team admin group."""
+    return list(
+        get_user_model().objects.filter(is_active=True, groups__name=roles.PREVENT_ADMIN).exclude(email="")
+        .order_by("email").values_list("email", flat=True).distinct()
+    )
+
+
+def _send_text(template: str, subject: str, context: dict, to: list[str]) -> None:
+    """One plain-text email per recipient, so nobody sees who else it went to."""
+    body = render_to_string(f"events/email/{template}.txt", {"base_url": settings.PORTAL_BASE_URL, **context})
+    messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in to]
+    get_connection().send_messages(messages)
+
+
+def _my_training_url() -> str:
+    return settings.PORTAL_BASE_URL + reverse("events:my_training")
+
+
+def _certificate_upload_url(requirement) -> str | None:
+    if not requirement.external_certificate_name:
+        return None
+    return settings.PORTAL_BASE_URL + reverse("events:certificate_upload", args=[requirement.pk])
+
+
+NEXT_SESSIONS = 4
+
+
+def next_sessions(requirement, person, *, limit: int = NEXT_SESSIONS) -> list[dict]:
+    """The soonest sessions the person can still book that count towards the requirement, with booking links.
+
+    Open, scheduled, not yet started, before their booking deadline, on a course
+    the person may book; a full session is listed too, as they can join its waiting list.
+    """
+    groups = set(person.groups.values_list("name", flat=True))
+    courses = [course for course in requirement.courses.all()
+               if not (allowed := course.eligible_group_names()) or person.is_superuser or groups & allowed]
+    sessions = (
+        upcoming_open_sessions().filter(course__in=courses)
+        .filter(Q(booking_deadline__isnull=True) | Q(booking_deadline__gt=timezone.now()))
+        .order_by("starts_at")[:limit]
+    )
+    return [
+        {
+            "session": session,
+            "course": session.course,
+            "starts": timezone.localtime(session.starts_at),
+            "ends": timezone.localtime(session.ends_at),
+            "places_left": session.places_left,
+            "booking_url": settings.PORTAL_BASE_URL + session.course.url
+            + session.course.reverse_subpage("book", args=[session.pk]),
+        }
+        for session in sessions
+    ]
+
+
+REMINDER_SUBJECTS = {
+    "not_started": "Training you need to do",
+    "renewal": "Time to renew your training",
+    "expired": "Your training has expired",
+}
+
+
+def requirement_reminder(*, requirement, person, occasion: str, expires_on=None) -> None:
+    """Remind one person of mandatory training: not started, due for renewal, or expired."""
+    context = {
+        "person": person,
+        "requirement": requirement,
+        "occasion": occasion,
+        "valid_until": expires_on - dt.timedelta(days=1) if expires_on else None,
+        "sessions": next_sessions(requirement, person),
+        "has_courses": requirement.courses.exists(),
+        "certificate_url": _certificate_upload_url(requirement),
+        "my_training_url": _my_training_url(),
+    }
+    _send_text("requirement_reminder", f"{REMINDER_SUBJECTS[occasion]}: {requirement.name}", context, [person.email])
+
+
+def requirement_team_summary(*, today, summaries: list, recipients: list[str]) -> None:
+    """The team's monthly summary: counts and percentages by status for each active requirement, no names."""
+    context = {
+        "today": today,
+        "summaries": summaries,
+        "dashboard_url": settings.PORTAL_BASE_URL + reverse("compliance:index"),
+    }
+    _send_text("requirement_team_summary", f"Mandatory training summary: {today:%B %Y}", context, recipients)
+
+
+def certificate_submitted(certificate) -> None:
+    """Tell the Prevent team a certificate is waiting for review (who sent it is on the review page)."""
+    context = {
+        "certificate": certificate,
+        "requirement": certificate.requirement,
+        "review_url": settings.PORTAL_BASE_URL + reverse("certificates:edit", args=[certificate.pk]),
+    }
+    _send_text("certificate_submitted", f"Certificate to review: {certificate.requirement.name}", context,
+               prevent_team_addresses())
+
+
+def certificate_reviewed(certificate) -> None:
+    """Tell the person their certificate was approved (it counts from its date) or not accepted, and why."""
+    approved = certificate.status == CertificateStatus.APPROVED
+    expires_on = expiry_date(certificate.requirement, certificate.completed_on)
+    context = {
+        "person": certificate.user,
+        "certificate": certificate,
+        "requirement": certificate.requirement,
+        "approved": approved,
+        "valid_until": expires_on - dt.timedelta(days=1) if expires_on else None,
+        "certificate_url": _certificate_upload_url(certificate.requirement),
+        "my_training_url": _my_training_url(),
+    }
+    subject = "Certificate approved" if approved else "Certificate not accepted"
+    _send_text("certificate_reviewed", f"{subject}: {certificate.requirement.name}", context, [certificate.user.email])

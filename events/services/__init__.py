@@ -7,6 +7,7 @@ from .attendance import (
     attendance_record,
     attendance_undo,
     can_run_checkin,
+    checkin_window_check,
     desk_mark,
     register_close,
     self_check_in,
@@ -24,6 +25,7 @@ from .booking import (
     reminders_send,
 )
 from .registers import register_upload_apply
+from .reminders import requirement_reminders_send, team_summary_send, training_reminders_send
 from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
@@ -34,11 +36,12 @@ from .sessions import (
 )
 
 __all__ = [
-    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "desk_mark", "register_close",
+    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "checkin_window_check", "desk_mark", "register_close",
     "self_check_in", "ticket_check_in", "walk_in_attendance_link",
     "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
     "group_booking_create", "is_team", "reminders_send",
     "register_upload_apply",
+    "requirement_reminders_send", "team_summary_send", "training_reminders_send",
     "INVITATION_FIELDS", "SessionRun", "checkin_token_regenerate", "session_run_create", "session_run_dates",
     "session_save",
 ]

@@ -55,7 +55,7 @@ def _require_runner(user, session: TrainingSession) -> None:
         raise CheckInError("not_your_session", session=str(session))
 
 
-def _check_window(session: TrainingSession, now: dt.datetime, *, closes: bool = True) -> None:
+def checkin_window_check(session: TrainingSession, now: dt.datetime, *, closes: bool = True) -> None:
     """Scans work from shortly before the start to shortly after the end (set per session)."""
     if session.status == SessionStatus.CANCELLED:
         raise CheckInError("checkin_session_cancelled")
@@ -130,7 +130,7 @@ def ticket_check_in(
     with transaction.atomic():
         locked = _lock(booking.session)
         booking.refresh_from_db(fields=["status"])
-        _check_window(locked, now or timezone.now())
+        checkin_window_check(locked, now or timezone.now())
         if booking.status == BookingStatus.CANCELLED:
             raise CheckInError("ticket_cancelled")
         if booking.status == BookingStatus.WAITING:
@@ -159,10 +159,14 @@ def self_check_in(
     email = (user.email if signed_in else email).strip().lower()
     if not email:
         raise ValueError("self_check_in needs the person's email")
-    person = user if signed_in else User.objects.filter(email__iexact=email).first()
+    # A typed email joins an existing account only when that account has verified it; otherwise the
+    # walk-in stays unlinked until someone verifies the address (walk_in_attendance_link).
+    person = user if signed_in else User.objects.filter(
+        email__iexact=email, emailaddress__email__iexact=email, emailaddress__verified=True
+    ).first()
     with transaction.atomic():
         session = _lock(session)
-        _check_window(session, now or timezone.now())
+        checkin_window_check(session, now or timezone.now())
         booking = (
             Booking.objects.select_related("user")
             .filter(session=session, status=BookingStatus.CONFIRMED, user__email__iexact=email)
@@ -196,7 +200,7 @@ def desk_mark(*, booking: Booking, by, now: dt.datetime | None = None) -> CheckI
     with transaction.atomic():
         session = _lock(booking.session)
         booking = Booking.objects.select_for_update().select_related("user").get(pk=booking.pk)
-        _check_window(session, now or timezone.now(), closes=False)
+        checkin_window_check(session, now or timezone.now(), closes=False)
         if booking.status == BookingStatus.CANCELLED:
             raise CheckInError("ticket_cancelled")
         attendance, created = attendance_record(session=session, booking=booking, by=by, method=AttendanceMethod.REGISTER)
@@ -238,6 +242,8 @@ def register_close(*, session: TrainingSession, by, now: dt.datetime | None = No
 @transaction.atomic
 def walk_in_attendance_link(*, user) -> int:
     """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record."""
+    if not user.email:
+        return 0  # an empty email would match every walk-in recorded without one
     linked = 0
     unclaimed = Attendance.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email)
     for attendance in unclaimed:

@@ -14,8 +14,7 @@ from ..errors import CheckInError
 from ..forms import WalkInForm
 from ..models import Booking, TrainingSession
 from ..qr import qr_png
-from ..services import can_run_checkin, self_check_in, ticket_check_in
-from ..services.attendance import _check_window
+from ..services import can_run_checkin, checkin_window_check, self_check_in, ticket_check_in
 
 __all__ = ["ticket", "ticket_qr", "self_checkin"]
 
@@ -82,7 +81,7 @@ def self_checkin(request, token):
     try:
         if request.method != "POST":
             # Say straight away when check-in is not open, before anyone fills in the form.
-            _check_window(session, timezone.now())
+            checkin_window_check(session, timezone.now())
         elif signed_in or form.is_valid():
             details = {} if signed_in else form.cleaned_data
             result = self_check_in(token=token, user=request.user if signed_in else None, **details)

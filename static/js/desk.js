@@ -18,7 +18,8 @@
     function applyFilter() {
         var needle = (search.value || "").trim().toLowerCase();
         desk.querySelectorAll(".desk-row").forEach(function (row) {
-            row.hidden = needle !== "" && row.dataset.name.indexOf(needle) === -1;
+            // A class, not the hidden attribute: Bootstrap's d-flex would override hidden.
+            row.classList.toggle("d-none", needle !== "" && row.dataset.name.indexOf(needle) === -1);
         });
     }
 

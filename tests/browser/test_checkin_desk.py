@@ -63,7 +63,7 @@ def test_trainer_marks_two_people_and_a_walk_in_appears_on_the_desk(phone_page, 
     walk_in.goto(reverse("events:self_checkin", args=[session.checkin_token]))
     walk_in.get_by_label("Full name").fill("Wally Walker")
     walk_in.get_by_label("Work email").fill("wally.walker@example.org")
-    walk_in.get_by_label("Organisation", exact=True).fill("Fulham Reach Youth Club")
+    walk_in.locator("#id_organisation").fill("Fulham Reach Youth Club")
     walk_in.get_by_label("Organisation type").select_option("voluntary")
     walk_in.get_by_label("Job role").fill("Youth worker")
     walk_in.get_by_role("button", name=re.compile("Check (me )?in")).click()

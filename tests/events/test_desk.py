@@ -247,3 +247,14 @@ def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(client, today
     assert reverse("events:desk", args=[today_session.pk]) in page.content.decode()
     client.force_login(make_user(roles.LEARNER))
     assert client.get(reverse("events:my_sessions")).status_code == 403
+
+
+def test_a_typed_email_joins_an_account_only_once_its_owner_has_verified_it(today_session, make_user):
+    unverified = make_user(email="not.yet@example.gov.uk", verified=False)
+    verified = make_user(email="verified@example.gov.uk")
+    details = dict(full_name="Some One", organisation="Council", organisation_type="council", job_role="Clerk")
+    first = self_check_in(token=today_session.checkin_token, email="not.yet@example.gov.uk", **details)
+    second = self_check_in(token=today_session.checkin_token, email="verified@example.gov.uk", **details)
+    assert first.attendance.user is None, "someone typing another's unverified address does not reach their record"
+    assert second.attendance.user == verified
+    assert unverified.attendances.count() == 0
