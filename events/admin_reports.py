@@ -122,7 +122,8 @@ class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         for requirement in TrainingRequirement.objects.filter(active=True):
             statuses = requirement_statuses(requirement=requirement, today=today)
             for_members = is_member_requirement(statuses)
-            counted.append(RequirementCounts(requirement, count_rows(statuses, by_member_group=for_members), for_members))
+            rows = count_rows(statuses, by_member_group=for_members)
+            counted.append(RequirementCounts(requirement, rows, for_members))
         return counted
 
     def get_context_data(self, **kwargs):
@@ -181,7 +182,7 @@ class PersonStatusFilterSet(WagtailFilterSet):
 
     class Meta:
         model = User
-        fields = []
+        fields = ()
 
     def __init__(self, *args, for_members: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

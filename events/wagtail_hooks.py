@@ -1,6 +1,7 @@
 """The team's admin screens for sessions, bookings and attendance."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.views import generic
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -42,6 +44,10 @@ register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificat
 
 
 class SessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # Attendance is what counts: each session shows how many were marked present.
+        return super().get_base_queryset().annotate(present=Count("attendances"))
+
     def get_list_more_buttons(self, instance):
         """Each session's door and register pages, beside Edit."""
         buttons = list(super().get_list_more_buttons(instance))
@@ -103,7 +109,10 @@ class TrainingSessionViewSet(ModelViewSet):
     index_view_class = SessionIndexView
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
-    list_display = ["course", "starts_at", "venue", "capacity", "places_taken", "visibility", "status"]
+    list_display = [
+        "course", "starts_at", "venue", "capacity", "places_taken",
+        Column("present", label="Present", sort_key="present"), "visibility", "status",
+    ]
     list_filter = ["course", "status", "visibility", "starts_at", "organisation"]
     search_fields = ["venue", "course__title", "audience_note"]
     list_export = [

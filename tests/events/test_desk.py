@@ -258,3 +258,16 @@ def test_a_typed_email_joins_an_account_only_once_its_owner_has_verified_it(toda
     assert first.attendance.user is None, "someone typing another's unverified address does not reach their record"
     assert second.attendance.user == verified
     assert unverified.attendances.count() == 0
+
+
+def test_the_admin_session_list_counts_who_was_present_and_links_to_the_desk(client, team_admin, today_session, make_user):
+    booking = booking_create(session=today_session, user=make_user())
+    desk_mark(booking=booking, by=team_admin)
+    client.force_login(team_admin)
+    listing = client.get("/admin/training/sessions/")
+    assert listing.status_code == 200
+    [row] = [obj for obj in listing.context["object_list"] if obj.pk == today_session.pk]
+    assert row.present == 1
+    content = listing.content.decode()
+    for name in ("events:desk", "events:session_poster", "events:register"):
+        assert reverse(name, args=[today_session.pk]) in content

@@ -256,3 +256,13 @@ def test_team_schedules_a_run_of_sessions(client, team_admin, wrap):
     assert bad.status_code == 200
     assert "end time must be after" in bad.content.decode()
     assert TrainingSession.objects.filter(course=wrap).count() == 6
+
+
+def test_bookings_cannot_be_deleted_in_the_admin_only_cancelled(client, team_admin, make_session, make_user):
+    """Deleting would skip booking_cancel: no place freed, nobody promoted. Not even a superuser may."""
+    booking = booking_create(session=make_session(), user=make_user())
+    for person in (team_admin, make_user(is_superuser=True)):
+        client.force_login(person)
+        response = client.post(f"/admin/training/bookings/delete/{booking.pk}/")
+        assert response.status_code == 302 and response["Location"] == "/admin/"  # Wagtail: permission denied
+        assert Booking.objects.filter(pk=booking.pk).exists()
