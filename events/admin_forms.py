@@ -2,6 +2,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.models import CoursePage
@@ -93,3 +94,14 @@ class CertificateReviewForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.status in ("approved", "rejected"):
             self.fields["decision"].initial = self.instance.status
+        if self.instance.pk:
+            self.fields["decision"].help_text = format_html(
+                "{} sent in “{}”, dated {}. {}", self.instance.user, self.instance.title,
+                f"{self.instance.completed_on:%-d %B %Y}", self.instance.file_link(),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "rejected" and not (data.get("review_note") or "").strip():
+            self.add_error("review_note", "Say why the certificate was not accepted: the person will see it.")
+        return data

@@ -38,14 +38,14 @@ from portal.models import MemberSide
 
 from .compliance import (
     FEWER_THAN,
+    HIDDEN,
     SMALL_NUMBER,
     CountRow,
     PersonStatus,
     count_rows,
     is_member_requirement,
-    published_total,
+    published_table,
     requirement_statuses,
-    suppressed,
 )
 from .models import RequirementStatus, TrainingRequirement
 from .services import is_team
@@ -54,8 +54,8 @@ User = get_user_model()
 
 ICON = "doc-full-inverse"
 SUPPRESSION_NOTE = (
-    f"Counts under {SMALL_NUMBER} are shown as “{FEWER_THAN}”. Where only one count in a row would be hidden, "
-    "the next smallest is hidden as well, so that it cannot be worked out from the total."
+    f"Counts under {SMALL_NUMBER} are shown as “{FEWER_THAN}”. Some larger counts are “{HIDDEN}” so that a small "
+    "one cannot be worked out by subtraction, from a row's total or from the other groups' counts."
 )
 
 
@@ -286,10 +286,8 @@ class RequirementSummaryView(RequirementMixin, TemplateView):
     def table(self) -> tuple[list[str], list[list[str]]]:
         """The published table: a heading row, then one row per group of people."""
         headings = ["Group", *(label for _, label in RequirementStatus.choices), "Total"]
-        rows = []
-        for row in count_rows(self.statuses, by_member_group=self.for_members):
-            rows.append([row.label, *(shown for _, shown in suppressed(row)), published_total(row)])
-        return headings, rows
+        published = published_table(count_rows(self.statuses, by_member_group=self.for_members))
+        return headings, [[label, *(shown for _, shown in cells), total] for label, cells, total in published]
 
     def get(self, request, *args, **kwargs):
         if self.as_csv or request.GET.get("format") == "csv":

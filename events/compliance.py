@@ -39,6 +39,7 @@ User = get_user_model()
 
 SMALL_NUMBER = 5  # counts under this are shown as "fewer than 5" in anything published
 FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+HIDDEN = "not shown"  # a count of 5 or more hidden so that a small one cannot be worked out from it
 
 
 @dataclass
@@ -166,6 +167,9 @@ class CountRow:
 
     label: str
     counts: dict[str, int]
+    # Rows that add up (Everyone = Administration + Opposition): a count hidden in one must be hidden in all,
+    # or subtraction gives it away. The Cabinet is a part of the Administration, not a term of the sum.
+    adds_up: bool = True
 
     @property
     def total(self) -> int:
@@ -188,7 +192,8 @@ def count_rows(statuses: list[PersonStatus], *, by_member_group: bool) -> list[C
     rows = [CountRow("Everyone", tally(statuses))]
     if by_member_group:
         for key, label in MEMBER_GROUPS:
-            rows.append(CountRow(label, tally([s for s in statuses if key in _member_group(s)])))
+            rows.append(CountRow(label, tally([s for s in statuses if key in _member_group(s)]),
+                                 adds_up=key != "cabinet"))
     return rows
 
 
@@ -197,21 +202,46 @@ def is_member_requirement(statuses: list[PersonStatus]) -> bool:
     return any(s.user.member_side for s in statuses)
 
 
-def suppressed(row: CountRow) -> list[tuple[str, str]]:
-    """A row as it may be published: counts under 5 become "fewer than 5".
+def published_table(rows: list[CountRow]) -> list[tuple[str, list[tuple[str, str]], str]]:
+    """The table as it may be published: counts under 5 become "fewer than 5", and enough others with them
+    that no hidden count can be worked out from what is shown.
 
-    If exactly one count in a row would be hidden, the total would give it away,
-    so the next smallest count is hidden as well.
+    Two ways a hidden count leaks, both closed here until nothing changes:
+    - within a row, a single hidden count is the total minus the rest: the next smallest is hidden too;
+    - across rows that add up (Everyone = Administration + Opposition), a count hidden in one row is the
+      difference of the others: that status is hidden in all of them.
+    Counts under 5 read "fewer than 5"; larger ones hidden to protect them read "not shown".
+    Returns ``(label, [(status label, shown)], total shown)`` per row.
     """
-    small = {status for status, count in row.counts.items() if count < SMALL_NUMBER}
-    if len(small) == 1:
-        others = sorted((count, status) for status, count in row.counts.items() if status not in small)
-        if others:
-            small.add(others[0][1])
-    shown = []
-    for value, label in RequirementStatus.choices:
-        shown.append((label, FEWER_THAN if value in small else str(row.counts[value])))
-    return shown
+    statuses = [value for value, _ in RequirementStatus.choices]
+    hidden = [{status for status in statuses if row.counts[status] < SMALL_NUMBER} for row in rows]
+    linked = [i for i, row in enumerate(rows) if row.adds_up]
+    changed = True
+    while changed:
+        changed = False
+        for status in statuses:
+            if any(status in hidden[i] for i in linked) and not all(status in hidden[i] for i in linked):
+                for i in linked:
+                    hidden[i].add(status)
+                changed = True
+        for i, row in enumerate(rows):
+            if len(hidden[i]) == 1 and row.total >= SMALL_NUMBER:
+                others = sorted((row.counts[status], status) for status in statuses if status not in hidden[i])
+                if others:
+                    hidden[i].add(others[0][1])
+                    changed = True
+    return [
+        (row.label,
+         [(label, _shown(row.counts[value], value in hidden[i])) for value, label in RequirementStatus.choices],
+         published_total(row))
+        for i, row in enumerate(rows)
+    ]
+
+
+def _shown(count: int, hidden: bool) -> str:
+    if not hidden:
+        return str(count)
+    return FEWER_THAN if count < SMALL_NUMBER else HIDDEN
 
 
 def published_total(row: CountRow) -> str:

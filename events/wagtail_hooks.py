@@ -215,6 +215,7 @@ class CertificateReviewView(generic.EditView):
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages_)
+            self.produced_error_message = " ".join(form.non_field_errors()) or "The certificate could not be saved."
             return self.form_invalid(form)
 
 
@@ -227,7 +228,9 @@ class ExternalCertificateViewSet(ModelViewSet):
     add_to_admin_menu = False
     edit_view_class = CertificateReviewView
     inspect_view_enabled = True
-    list_display = ["user", "requirement", "title", "completed_on", "status", "uploaded_at"]
+    list_display = ["user", "requirement", "title", "completed_on", "status", "uploaded_at", "file_link"]
+    inspect_view_fields = ["user", "requirement", "title", "completed_on", "file_link", "status", "uploaded_at",
+                           "reviewed_by", "reviewed_at", "review_note"]
     list_filter = ["status", "requirement"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "title"]
     list_export = ["user", "user__email", "requirement", "title", "completed_on", "status", "uploaded_at", "reviewed_at"]

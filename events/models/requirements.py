@@ -127,6 +127,16 @@ class ExternalCertificate(models.Model):
     def __str__(self):
         return f"{self.title} ({self.user}, {self.completed_on:%d %b %Y})"
 
+    def file_link(self):
+        """The certificate itself, through the permission-checked view (the file has no public address)."""
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open the certificate</a>',
+                           reverse("events:external_certificate_file", args=[self.pk]))
+
+    file_link.short_description = "Certificate file"
+
 
 class TrainingReminder(models.Model):
     """A reminder already sent, so the daily run sends each one once.

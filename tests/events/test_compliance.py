@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from events.compliance import (
     FEWER_THAN,
+    HIDDEN,
     CountRow,
     count_rows,
     person_requirements,
+    published_table,
     requirement_statuses,
     status_on,
-    suppressed,
 )
 from events.models import (
     Attendance,
@@ -182,14 +183,41 @@ def test_only_the_team_reviews_and_a_refusal_says_why(requirement, member, team_
 
 # --- Publishing counts ------------------------------------------------------------------------
 
-def test_small_numbers_are_hidden_with_one_more_when_the_total_would_give_them_away():
-    row = CountRow("Opposition", {"complete": 7, "due_renewal": 0, "expired": 6, "booked": 9, "not_started": 12})
-    shown = dict(suppressed(row))
-    assert shown["Due for renewal"] == FEWER_THAN
-    assert shown["Expired"] == FEWER_THAN, "the next smallest is hidden too, or 34 minus the rest gives it away"
-    assert (shown["Complete"], shown["Booked"], shown["Not started"]) == ("7", "9", "12")
-    none_small = CountRow("All", {"complete": 7, "due_renewal": 5, "expired": 6, "booked": 9, "not_started": 12})
-    assert FEWER_THAN not in dict(suppressed(none_small)).values()
+def published(rows):
+    return {label: dict(cells) | {"Total": total} for label, cells, total in published_table(rows)}
+
+
+def counts(complete, due, expired, booked, not_started):
+    return {"complete": complete, "due_renewal": due, "expired": expired, "booked": booked, "not_started": not_started}
+
+
+def test_a_single_small_number_in_a_row_hides_the_next_smallest_too():
+    [row] = published([CountRow("Everyone", counts(7, 0, 6, 9, 12))]).values()
+    assert row["Due for renewal"] == FEWER_THAN
+    assert row["Expired"] == HIDDEN, "or 34 minus the rest gives the hidden 0 away"
+    assert (row["Complete"], row["Booked"], row["Not started"], row["Total"]) == ("7", "9", "12", "34")
+    [clear] = published([CountRow("Everyone", counts(7, 5, 6, 9, 12))]).values()
+    assert FEWER_THAN not in clear.values() and HIDDEN not in clear.values()
+
+
+def test_a_small_number_for_one_side_is_hidden_for_everyone_and_the_other_side_too():
+    """Everyone = Administration + Opposition: showing two of the three would give the third away."""
+    table = published([
+        CountRow("Everyone", counts(20, 6, 7, 8, 9)),
+        CountRow("Administration", counts(17, 6, 7, 8, 5)),
+        CountRow("Opposition", counts(3, 0, 0, 0, 4)),
+        CountRow("Cabinet Members", counts(5, 1, 0, 0, 0), adds_up=False),
+    ])
+    for label in ("Everyone", "Administration", "Opposition"):
+        for status in ("Complete", "Due for renewal", "Expired", "Booked", "Not started"):
+            assert table[label][status] in (FEWER_THAN, HIDDEN), (label, status)
+    assert table["Everyone"]["Complete"] == HIDDEN and table["Opposition"]["Complete"] == FEWER_THAN
+    assert table["Everyone"]["Total"] == "50" and table["Opposition"]["Total"] == "7"
+    # The Cabinet is a part of the Administration, not a term of the sum: its own rule applies.
+    assert table["Cabinet Members"]["Complete"] == "5" and table["Cabinet Members"]["Due for renewal"] == FEWER_THAN
+    for row in table.values():
+        shown = [value for key, value in row.items() if key != "Total"]
+        assert sum(value in (FEWER_THAN, HIDDEN) for value in shown) != 1, row
 
 
 def test_count_rows_break_members_down_by_side_and_cabinet(requirement, make_user, member_course):
