@@ -7,12 +7,16 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup check-python chromium migrate seed serve clean
+.PHONY: run test bench setup check-python chromium migrate seed serve clean
 
 run: setup migrate seed serve
 
 test: setup chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed, query and memory targets, measured on the configured database (nothing is kept).
+bench: setup migrate
+	$(BIN)/python manage.py benchmark
 
 setup: check-python $(VENV)/.installed node_modules/.installed
 
