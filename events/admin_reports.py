@@ -85,7 +85,7 @@ class RequirementMixin(TeamOnlyMixin):
 
     @cached_property
     def for_members(self) -> bool:
-        return is_member_requirement(self.statuses)
+        return is_member_requirement(self.requirement)
 
     def overview_breadcrumbs(self):
         return [
@@ -121,7 +121,7 @@ class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         counted = []
         for requirement in TrainingRequirement.objects.filter(active=True):
             statuses = requirement_statuses(requirement=requirement, today=today)
-            for_members = is_member_requirement(statuses)
+            for_members = is_member_requirement(requirement)
             rows = count_rows(statuses, by_member_group=for_members)
             counted.append(RequirementCounts(requirement, rows, for_members))
         return counted

@@ -197,9 +197,15 @@ def count_rows(statuses: list[PersonStatus], *, by_member_group: bool) -> list[C
     return rows
 
 
-def is_member_requirement(statuses: list[PersonStatus]) -> bool:
-    """Break counts down by political side when the people it applies to are elected Members."""
-    return any(s.user.member_side for s in statuses)
+def is_member_requirement(requirement: TrainingRequirement) -> bool:
+    """Break counts down by political side when the requirement is for elected Members.
+
+    Decided by the requirement's groups, not by who happens to be in them: a councillor who is also a
+    school's safeguarding lead does not turn a staff requirement into a Member one.
+    """
+    from portal.roles import ELECTED_MEMBER
+
+    return requirement.groups.filter(name=ELECTED_MEMBER).exists()
 
 
 def published_table(rows: list[CountRow]) -> list[tuple[str, list[tuple[str, str]], str]]:

@@ -104,7 +104,7 @@ def team_summary_send(*, today: dt.date | None = None) -> int:
         summaries = []
         for requirement in requirements:
             statuses = requirement_statuses(requirement=requirement, today=today)
-            summaries.append((requirement, count_rows(statuses, by_member_group=is_member_requirement(statuses))))
+            summaries.append((requirement, count_rows(statuses, by_member_group=is_member_requirement(requirement))))
         transaction.on_commit(
             partial(emails.requirement_team_summary, today=today, summaries=summaries, recipients=recipients)
         )

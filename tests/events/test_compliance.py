@@ -234,3 +234,15 @@ def test_count_rows_break_members_down_by_side_and_cabinet(requirement, make_use
     assert rows["Cabinet Members"].counts["complete"] == 1 and rows["Cabinet Members"].total == 1
     assert rows["Administration"].percent("complete") == 50.0
     assert backbench in [s.user for s in requirement_statuses(requirement=requirement, today=TODAY)]
+
+
+def test_a_councillor_in_a_staff_group_does_not_make_it_member_training(requirement, make_user, wrap):
+    from events.compliance import is_member_requirement
+
+    leads = Group.objects.create(name="Designated Safeguarding Leads")
+    staff_rule = TrainingRequirement.objects.create(name="Prevent training for DSLs")
+    staff_rule.groups.add(leads)
+    staff_rule.courses.add(wrap)
+    make_user(roles.ELECTED_MEMBER, member_side="administration").groups.add(leads)
+    assert not is_member_requirement(staff_rule)
+    assert is_member_requirement(requirement)
