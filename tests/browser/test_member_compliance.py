@@ -81,3 +81,15 @@ def test_member_goes_from_not_started_to_complete_until_a_date(phone_page, new_p
         f"Complete until {until.day} {until:%B %Y}"
     )
     assert dashboard_counts(team, rule) == {"complete": 1, "due_renewal": 0, "expired": 0, "booked": 0, "not_started": 0}
+
+
+def test_sending_in_a_certificate_fits_a_phone_and_passes_axe(phone_page, member_setup):
+    rule, _session, _trainer, member, _course = member_setup
+    sign_in(phone_page, member)
+    phone_page.goto(reverse("events:certificate_upload", args=[rule.pk]))
+    phone_page.get_by_role("heading", name="Send in a certificate").wait_for()
+    assert not page_overflows(phone_page)
+    assert axe_violations(phone_page) == []
+    phone_page.get_by_role("button", name="Send it to the Prevent team").click()
+    expect(phone_page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(phone_page) == []
