@@ -6,6 +6,8 @@ from crm.models import Organisation, OrganisationType, Ward
 from portal.models import User
 
 PASSWORD = "correct-horse-battery-staple"
+# The smallest file a PDF reader accepts: an external training certificate in tests.
+CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

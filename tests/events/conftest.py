@@ -1,9 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from events.models import TrainingSession
+from events.models import TrainingRequirement, TrainingSession
+from portal import roles
 
 
 @pytest.fixture
@@ -32,3 +34,15 @@ def make_session(wrap):
         )
 
     return make
+
+
+@pytest.fixture
+def requirement(wrap, member_course):
+    """Mandatory training for elected Members: the Member briefing or WRAP, or the e-learning; 24 months."""
+    rule = TrainingRequirement.objects.create(
+        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
+        external_certificate_name="Home Office Prevent e-learning",
+    )
+    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
+    rule.courses.add(wrap, member_course)
+    return rule

@@ -27,23 +27,15 @@ from events.models import (
     TrainingSession,
 )
 from events.services import booking_create
-from events.services.requirements import external_certificate_review, external_certificate_submit
+from events.services.requirements import (
+    external_certificate_review,
+    external_certificate_submit,
+)
 from portal import roles
+from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def requirement(wrap, member_course):
-    rule = TrainingRequirement.objects.create(
-        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
-        external_certificate_name="Home Office Prevent e-learning",
-    )
-    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
-    rule.courses.add(wrap, member_course)
-    return rule
 
 
 @pytest.fixture

@@ -31,10 +31,10 @@ from events.models import (
 )
 from events.services import booking_cancel, booking_create
 from portal import roles
+from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 OVERVIEW = "/admin/training/compliance/"
 LABEL = dict(RequirementStatus.choices)
 GROUPS = ("Everyone", "Administration", "Opposition", "Cabinet Members")
@@ -57,17 +57,6 @@ ROUTES = {
 
 
 # --- Making data --------------------------------------------------------------------------------
-
-@pytest.fixture
-def requirement(wrap, member_course):
-    rule = TrainingRequirement.objects.create(
-        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
-        external_certificate_name="Home Office Prevent e-learning",
-    )
-    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
-    rule.courses.add(wrap, member_course)
-    return rule
-
 
 class Maker:
     """Real sessions, attendance, bookings and certificates for generated people."""

@@ -2,29 +2,17 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import CertificateStatus, ExternalCertificate, TrainingRequirement
+from events.models import CertificateStatus, ExternalCertificate
 from events.services.requirements import external_certificate_submit
 from portal import roles
+from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def requirement(wrap, member_course):
-    rule = TrainingRequirement.objects.create(
-        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
-        external_certificate_name="Home Office Prevent e-learning",
-    )
-    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
-    rule.courses.add(wrap, member_course)
-    return rule
 
 
 @pytest.fixture

@@ -18,27 +18,30 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from events.models import Attendance, SessionStatus, TrainingReminder, TrainingRequirement, TrainingSession
-from events.services import booking_create, requirement_reminders_send, team_summary_send, training_reminders_send
-from events.services.requirements import external_certificate_review, external_certificate_submit
+from events.models import (
+    Attendance,
+    SessionStatus,
+    TrainingReminder,
+    TrainingRequirement,
+    TrainingSession,
+)
+from events.services import (
+    booking_create,
+    requirement_reminders_send,
+    team_summary_send,
+    training_reminders_send,
+)
+from events.services.requirements import (
+    external_certificate_review,
+    external_certificate_submit,
+)
 from portal import roles
+from tests.factories import CERTIFICATE_PDF as PDF
 from tests.pagetree import restore_home_page
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOTHING = {"not_started": 0, "renewal": 0, "expired": 0}
 # A fixed day for the status rule; the sessions on offer are always the real upcoming ones.
 TODAY = dt.date(2024, 11, 25)
-
-
-@pytest.fixture
-def requirement(wrap, member_course):
-    rule = TrainingRequirement.objects.create(
-        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
-        external_certificate_name="Home Office Prevent e-learning",
-    )
-    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
-    rule.courses.add(wrap, member_course)
-    return rule
 
 
 @pytest.fixture
