@@ -32,6 +32,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.log_actions import log
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal.models import MemberSide
@@ -226,6 +227,12 @@ class RequirementPeopleView(RequirementMixin, ReportView):
 
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "for_members": self.for_members}
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """Exports name people: each is recorded in the audit log (Reports → Site history)."""
+        log(self.requirement, "events.export", user=self.request.user,
+            data={"what": "compliance list", "format": spreadsheet_format, "filters": self.request.GET.urlencode()})
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
     def get_queryset(self):
         return self.statuses

@@ -278,3 +278,9 @@ def session_run_view(request):
 @hooks.register("register_admin_urls")
 def register_session_run_url():
     return [path("training/sessions/run/", session_run_view, name="events_session_run")]
+
+
+@hooks.register("register_log_actions")
+def register_export_log_actions(actions):
+    """Downloads of personal data (registers, compliance lists) appear in Reports → Site history."""
+    actions.register_action("events.export", "Export personal data", "Downloaded a list with names")

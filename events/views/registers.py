@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from wagtail.log_actions import log
 from django.views.decorators.http import require_POST
 
 from .. import register_files
@@ -46,9 +47,15 @@ def register(request, pk):
     })
 
 
+def _log_download(request, session, fmt: str) -> None:
+    """A register names people: every download is recorded in the audit log (Reports → Site history)."""
+    log(session, "events.export", user=request.user, data={"what": "register", "format": fmt})
+
+
 @runner_view
 def register_pdf(request, pk):
     session = runnable_session(request, pk)
+    _log_download(request, session, "pdf")
     body = register_files.register_pdf(session_register(session=session))
     return _file(body, "application/pdf", register_files.register_filename(session, "pdf"), disposition="inline")
 
@@ -58,6 +65,7 @@ def register_export(request, pk, fmt):
     if fmt not in EXPORTS:
         raise Http404("Registers can be exported as CSV or XLSX.")
     session = runnable_session(request, pk)
+    _log_download(request, session, fmt)
     write, content_type = EXPORTS[fmt]
     return _file(write(session_register(session=session)), content_type, register_files.register_filename(session, fmt))
 
