@@ -19,8 +19,14 @@ from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewFo
 from .admin_reports import ComplianceViewSet
 from .errors import BookingError
 from .models import Attendance, Booking, BookingStatus, CertificateStatus, ExternalCertificate, TrainingRequirement, TrainingSession
-from .services import SessionRun, booking_cancel, booking_create, session_run_create, session_save
-from .services.requirements import external_certificate_review
+from .services import (
+    SessionRun,
+    booking_cancel,
+    booking_create,
+    external_certificate_review,
+    session_run_create,
+    session_save,
+)
 
 
 class PolicyWithout(ModelPermissionPolicy):

@@ -1,4 +1,4 @@
-"""Every write that carries a business rule about training: booking, scheduling, attendance.
+"""Every write that carries a business rule about training: booking, scheduling, attendance, mandatory training.
 
 Split by subject; import from here (``from events.services import booking_create``).
 """
@@ -26,6 +26,7 @@ from .booking import (
 )
 from .registers import register_upload_apply
 from .reminders import requirement_reminders_send, team_summary_send, training_reminders_send
+from .requirements import external_certificate_review, external_certificate_submit
 from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
@@ -36,12 +37,13 @@ from .sessions import (
 )
 
 __all__ = [
-    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "checkin_window_check", "desk_mark", "register_close",
-    "self_check_in", "ticket_check_in", "walk_in_attendance_link",
+    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "checkin_window_check", "desk_mark",
+    "register_close", "self_check_in", "ticket_check_in", "walk_in_attendance_link",
     "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
     "group_booking_create", "is_team", "reminders_send",
     "register_upload_apply",
     "requirement_reminders_send", "team_summary_send", "training_reminders_send",
+    "external_certificate_review", "external_certificate_submit",
     "INVITATION_FIELDS", "SessionRun", "checkin_token_regenerate", "session_run_create", "session_run_dates",
     "session_save",
 ]

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ..forms import ExternalCertificateForm
 from ..models import ExternalCertificate, TrainingRequirement
-from ..services import is_team
-from ..services.requirements import external_certificate_submit
+from ..services import external_certificate_submit, is_team
 
 __all__ = ["certificate_upload", "external_certificate_file"]
 
