@@ -59,8 +59,12 @@ class PersonStatus:
 
     @property
     def valid_until(self) -> dt.date | None:
-        """The last day the completion counts, as people read it: "complete until 13 May 2028"."""
-        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+        return last_valid_day(self.expires_on)
+
+
+def last_valid_day(expires_on: dt.date | None) -> dt.date | None:
+    """The last day a completion counts, as people read it: "complete until 13 May 2028"."""
+    return expires_on - dt.timedelta(days=1) if expires_on else None
 
 
 def expiry_date(requirement: TrainingRequirement, completed: dt.date) -> dt.date | None:

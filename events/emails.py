@@ -1,7 +1,6 @@
 """Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before."""
 from __future__ import annotations
 
-import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +14,7 @@ from django.utils import timezone
 from portal import roles
 
 from . import calendar
-from .compliance import expiry_date
+from .compliance import expiry_date, last_valid_day
 from .models import Booking, BookingStatus, CertificateStatus
 from .qr import qr_png
 from .selectors import upcoming_open_sessions
@@ -143,9 +142,7 @@ def next_sessions(requirement, person, *, limit: int = NEXT_SESSIONS) -> list[di
     Open, scheduled, not yet started, before their booking deadline, on a course
     the person may book; a full session is listed too, as they can join its waiting list.
     """
-    groups = set(person.groups.values_list("name", flat=True))
-    courses = [course for course in requirement.courses.all()
-               if not (allowed := course.eligible_group_names()) or person.is_superuser or groups & allowed]
+    courses = [course for course in requirement.courses.all() if course.is_open_to(person)]
     sessions = (
         upcoming_open_sessions().filter(course__in=courses)
         .filter(Q(booking_deadline__isnull=True) | Q(booking_deadline__gt=timezone.now()))
@@ -178,7 +175,7 @@ def requirement_reminder(*, requirement, person, occasion: str, expires_on=None)
         "person": person,
         "requirement": requirement,
         "occasion": occasion,
-        "valid_until": expires_on - dt.timedelta(days=1) if expires_on else None,
+        "valid_until": last_valid_day(expires_on),
         "sessions": next_sessions(requirement, person),
         "has_courses": requirement.courses.exists(),
         "certificate_url": _certificate_upload_url(requirement),
@@ -217,7 +214,7 @@ def certificate_reviewed(certificate) -> None:
         "certificate": certificate,
         "requirement": certificate.requirement,
         "approved": approved,
-        "valid_until": expires_on - dt.timedelta(days=1) if expires_on else None,
+        "valid_until": last_valid_day(expires_on),
         "certificate_url": _certificate_upload_url(certificate.requirement),
         "my_training_url": _my_training_url(),
     }

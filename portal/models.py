@@ -178,6 +178,16 @@ class CoursePage(RoutablePageMixin, Page):
                 names.update(restriction.groups.values_list("name", flat=True))
         return names or None
 
+    def is_open_to(self, user) -> bool:
+        """Whether ``user`` may book this course: anyone, unless a view restriction limits it to some groups.
+
+        Superusers and the Prevent team may always book.
+        """
+        from . import roles
+
+        groups = self.eligible_group_names()
+        return not groups or user.is_superuser or user.groups.filter(name__in=groups | {roles.PREVENT_ADMIN}).exists()
+
     @path("")
     def course(self, request):
         return self.render(request)

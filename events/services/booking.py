@@ -60,9 +60,9 @@ def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:
         raise BookingError("deadline_passed", deadline=_when(session.effective_deadline))
     if session.visibility == SessionVisibility.CLOSED:
         raise BookingError("closed_session", organisation=session.organisation)
-    groups = session.course.specific.eligible_group_names()
-    if groups and not (user.is_superuser or user.groups.filter(name__in=groups | {roles.PREVENT_ADMIN}).exists()):
-        raise BookingError("not_eligible", groups=", ".join(sorted(groups)))
+    course = session.course.specific
+    if not course.is_open_to(user):
+        raise BookingError("not_eligible", groups=", ".join(sorted(course.eligible_group_names())))
 
 
 def _take_place(session: TrainingSession) -> None:
