@@ -13,7 +13,6 @@ The status rules and the counting live in ``events.compliance``; this module onl
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -41,8 +40,8 @@ from .compliance import (
     FEWER_THAN,
     HIDDEN,
     SMALL_NUMBER,
-    CountRow,
     PersonStatus,
+    active_requirement_counts,
     count_rows,
     is_member_requirement,
     published_table,
@@ -97,17 +96,6 @@ class RequirementMixin(TeamOnlyMixin):
 
 # --- Overview --------------------------------------------------------------------------------
 
-@dataclass
-class RequirementCounts:
-    requirement: TrainingRequirement
-    rows: list[CountRow]
-    for_members: bool
-
-    @property
-    def people(self) -> int:
-        return self.rows[0].total
-
-
 class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     """Every active requirement, counted by status (and by side for elected Members)."""
 
@@ -118,21 +106,12 @@ class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateV
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": "Compliance"}]
 
-    def requirement_counts(self, today) -> list[RequirementCounts]:
-        counted = []
-        for requirement in TrainingRequirement.objects.filter(active=True):
-            statuses = requirement_statuses(requirement=requirement, today=today)
-            for_members = is_member_requirement(requirement)
-            rows = count_rows(statuses, by_member_group=for_members)
-            counted.append(RequirementCounts(requirement, rows, for_members))
-        return counted
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         context.update(
             today=today,
-            requirements=self.requirement_counts(today),
+            requirements=active_requirement_counts(today=today),
             statuses=RequirementStatus.choices,
         )
         return context

@@ -212,6 +212,29 @@ def is_member_requirement(requirement: TrainingRequirement) -> bool:
     return requirement.groups.filter(name=ELECTED_MEMBER).exists()
 
 
+@dataclass
+class RequirementCounts:
+    """One requirement counted: the Everyone row first, then the sides for Member training."""
+
+    requirement: TrainingRequirement
+    rows: list[CountRow]
+    for_members: bool
+
+    @property
+    def people(self) -> int:
+        return self.rows[0].total
+
+
+def active_requirement_counts(*, today: dt.date | None = None) -> list[RequirementCounts]:
+    """Every active requirement counted by status: the dashboard's overview and the team's monthly email."""
+    counted = []
+    for requirement in TrainingRequirement.objects.filter(active=True):
+        for_members = is_member_requirement(requirement)
+        statuses = requirement_statuses(requirement=requirement, today=today)
+        counted.append(RequirementCounts(requirement, count_rows(statuses, by_member_group=for_members), for_members))
+    return counted
+
+
 def published_table(rows: list[CountRow]) -> list[tuple[str, list[tuple[str, str]], str]]:
     """The table as it may be published: counts under 5 become "fewer than 5", and enough others with them
     that no hidden count can be worked out from what is shown.

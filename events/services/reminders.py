@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import emails
-from ..compliance import PersonStatus, count_rows, is_member_requirement, requirement_statuses
+from ..compliance import PersonStatus, active_requirement_counts, requirement_statuses
 from ..models import RequirementStatus, TrainingReminder, TrainingRequirement
 
 # Occasions a person is reminded of, as the first part of TrainingReminder.key.
@@ -94,17 +94,13 @@ def team_summary_send(*, today: dt.date | None = None) -> int:
     are no active requirements or nobody in the team. Returns 1 if sent, else 0.
     """
     today = today or timezone.localdate()
-    requirements = list(TrainingRequirement.objects.filter(active=True))
     recipients = emails.prevent_team_addresses()
-    if not requirements or not recipients:
+    if not recipients or not TrainingRequirement.objects.filter(active=True).exists():
         return 0
     with transaction.atomic():
         if not _claim(requirement=None, user=None, key=f"summary:{today:%Y-%m}"):
             return 0
-        summaries = []
-        for requirement in requirements:
-            statuses = requirement_statuses(requirement=requirement, today=today)
-            summaries.append((requirement, count_rows(statuses, by_member_group=is_member_requirement(requirement))))
+        summaries = [(counted.requirement, counted.rows) for counted in active_requirement_counts(today=today)]
         transaction.on_commit(
             partial(emails.requirement_team_summary, today=today, summaries=summaries, recipients=recipients)
         )
