@@ -26,6 +26,11 @@ __all__ = [
 ]
 
 
+def _checkin_link(session) -> str:
+    """What the session's poster QR code carries: its current check-in token, replaced if a photo leaks."""
+    return settings.PORTAL_BASE_URL + reverse("events:self_checkin", args=[session.checkin_token])
+
+
 def _is_fetch(request) -> bool:
     """The desk's script asks for just the list; without JavaScript the forms post and redirect."""
     return request.headers.get("X-Requested-With") == "fetch"
@@ -56,7 +61,6 @@ def _desk_context(request, session, *, notice=None, notice_ok=True):
         "query": query,
         "notice": notice,
         "notice_ok": notice_ok,
-        "checkin_url": settings.PORTAL_BASE_URL + reverse("events:self_checkin", args=[session.checkin_token]),
     }
 
 
@@ -122,7 +126,7 @@ def desk_scan(request, pk):
 def session_poster(request, pk):
     """A poster or slide for the room: scan to check yourself in. Printable; the code can be replaced if it leaks."""
     session = runnable_session(request, pk)
-    url = settings.PORTAL_BASE_URL + reverse("events:self_checkin", args=[session.checkin_token])
+    url = _checkin_link(session)
     return render(request, "events/session_poster.html", {"session": session, "checkin_url": url, "qr": qr_svg(url)})
 
 
@@ -130,8 +134,7 @@ def session_poster(request, pk):
 def session_qr(request, pk):
     """The poster's QR code as a PNG, to drop into a slide."""
     session = runnable_session(request, pk)
-    url = settings.PORTAL_BASE_URL + reverse("events:self_checkin", args=[session.checkin_token])
-    response = HttpResponse(qr_png(url), content_type="image/png")
+    response = HttpResponse(qr_png(_checkin_link(session)), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="check-in-{session.pk}.png"'
     return response
