@@ -15,9 +15,9 @@ from portal import roles
 
 from . import calendar
 from .compliance import expiry_date, last_valid_day
-from .models import Booking, BookingStatus, CertificateStatus
+from .models import Booking, CertificateStatus
 from .qr import qr_png
-from .selectors import upcoming_open_sessions
+from .selectors import upcoming_open_sessions, waiting_positions
 
 CANCEL_LINK_SALT = "events.booking-cancel-link"
 
@@ -31,14 +31,6 @@ def cancel_link(booking: Booking) -> str:
 def ticket_link(booking: Booking) -> str:
     """The address a ticket's QR code carries: its unguessable token, never the booking's id."""
     return settings.PORTAL_BASE_URL + reverse("events:ticket", args=[booking.ticket_token])
-
-
-def waiting_position(booking: Booking) -> int:
-    return (
-        Booking.objects.filter(session=booking.session, status=BookingStatus.WAITING, created_at__lte=booking.created_at)
-        .exclude(created_at=booking.created_at, pk__gt=booking.pk)
-        .count()
-    )
 
 
 def _send(
@@ -81,7 +73,7 @@ def booking_confirmed(booking: Booking) -> None:
 
 
 def booking_waiting(booking: Booking) -> None:
-    _send(booking, "booking_waiting", "You are on the waiting list", position=waiting_position(booking))
+    _send(booking, "booking_waiting", "You are on the waiting list", position=waiting_positions([booking])[booking.pk])
 
 
 def booking_promoted(booking: Booking) -> None:
