@@ -97,6 +97,19 @@ def test_full_session_offers_the_waiting_list(make_session, people):
     refused("already_waiting", booking_create, session=session, user=people[1], join_waiting_list=True)
 
 
+def test_the_waiting_list_email_gives_each_person_their_place_in_the_queue(
+    make_session, people, django_capture_on_commit_callbacks
+):
+    session = make_session(capacity=1)
+    booking_create(session=session, user=people[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in people[1:3]:
+            booking_create(session=session, user=person, join_waiting_list=True)
+    bodies = {m.to[0]: m.body for m in mail.outbox if m.subject.startswith("You are on the waiting list")}
+    assert "(number 1)" in bodies[people[1].email]
+    assert "(number 2)" in bodies[people[2].email]
+
+
 def test_no_booking_after_the_deadline(make_session, people):
     session = make_session(booking_deadline=timezone.now() - dt.timedelta(minutes=1))
     error = refused("deadline_passed", booking_create, session=session, user=people[0])
