@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CrmConfig(AppConfig):
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
     name = "crm"
-    verbose_name = "Organisations and engagement"
+    verbose_name = "People and organisations"
+
+    def ready(self):
+        from . import roles
+
+        # Permissions for models added by later migrations exist only after
+        # migrate has run, so the role definitions are re-applied then.
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
+
+
+class CrmUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's Users admin with the profile and elected-Member fields."""
+
+    user_viewset = "crm.viewsets.PortalUserViewSet"

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -20,11 +21,14 @@ class Ward(models.Model):
 
 
 class OrganisationType(models.TextChoices):
+    """The one list of kinds of organisation: accounts, walk-ins, registers, closed sessions and reports use it."""
+
+    COUNCIL = "council", "Council"
     SCHOOL = "school", "School or college"
-    FAITH = "faith", "Faith organisation"
+    STATUTORY = "statutory", "Other statutory partner"
     COMMUNITY = "community", "Voluntary or community organisation"
-    STATUTORY = "statutory", "Statutory partner"
-    COUNCIL = "council", "Council service"
+    FAITH = "faith", "Faith organisation"
+    ELECTED_MEMBER = "member", "Elected Member"
     OTHER = "other", "Other"
 
 
@@ -79,3 +83,76 @@ class Organisation(index.Indexed, models.Model):
             raise ValidationError({"urn": "Only schools have a URN: clear this box or make the type a school."})
         if self.postcode:
             self.postcode = self.postcode.upper().strip()
+
+
+class MemberSide(models.TextChoices):
+    ADMINISTRATION = "administration", "Administration"
+    OPPOSITION = "opposition", "Opposition"
+
+
+CABINET_NOT_ADMINISTRATION = "Cabinet Members sit in the Administration: set Administration first."
+
+
+class User(AbstractUser):
+    """A person who signs in: staff booking training, Members, forum members, the team.
+
+    Email is the sign-in. ``organisation_name`` is what the person typed;
+    ``organisation`` links it to the register of organisations once the team
+    has matched it. The elected-Member fields are set by the Prevent team only
+    (``crm.services.member_details_update``), never by the person.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="organisation in the register",
+        help_text="The organisation this person's typed name was matched to.",
+    )
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
+    job_role = models.CharField(max_length=200, blank=True)
+
+    # Set by the Prevent team only.
+    political_group = models.CharField(max_length=100, blank=True, help_text="e.g. Labour, Conservative")
+    member_side = models.CharField(
+        "Administration or Opposition", max_length=20, choices=MemberSide.choices, blank=True
+    )
+    is_cabinet_member = models.BooleanField("Cabinet Member", default=False)
+
+    MEMBER_FIELDS = ("political_group", "member_side", "is_cabinet_member")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_cabinet_member=False) | models.Q(member_side="administration"),
+                name="cabinet_members_are_administration",
+                violation_error_message=CABINET_NOT_ADMINISTRATION,
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        member_details_check(member_side=self.member_side, is_cabinet_member=self.is_cabinet_member)
+
+    @property
+    def is_elected_member(self) -> bool:
+        return bool(self.member_side)
+
+
+def member_details_check(*, member_side: str, is_cabinet_member: bool) -> None:
+    """The one rule for Member details: a known side, and a Cabinet seat only in the Administration.
+
+    Raises ``ValidationError`` keyed by field, so a form shows it beside the box to fix.
+    """
+    if member_side and member_side not in MemberSide.values:
+        raise ValidationError({"member_side": "Choose Administration or Opposition."})
+    if is_cabinet_member and member_side != MemberSide.ADMINISTRATION:
+        raise ValidationError({"is_cabinet_member": CABINET_NOT_ADMINISTRATION})

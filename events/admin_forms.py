@@ -5,7 +5,7 @@ from django import forms
 from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from portal.models import CoursePage
+from .models import CoursePage
 
 from .models import Booking, BookingStatus, ExternalCertificate
 

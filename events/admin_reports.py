@@ -34,7 +34,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
 from wagtail.admin.widgets.button import HeaderButton
 
-from portal.models import MemberSide
+from crm.models import MemberSide
 
 from .compliance import (
     FEWER_THAN,
@@ -131,7 +131,7 @@ def _yes(value: bool) -> str:
 PERSON_FIELDS: dict[str, tuple[str, object]] = {
     "name": ("Name", _name),
     "email": ("Email", lambda s: s.user.email),
-    "organisation": ("Organisation", lambda s: s.user.organisation),
+    "organisation": ("Organisation", lambda s: s.user.organisation_name),
     "political_group": ("Political group", lambda s: s.user.political_group),
     "side": ("Side", lambda s: s.user.get_member_side_display()),
     "cabinet": ("Cabinet", lambda s: _yes(s.user.is_cabinet_member)),

@@ -4,11 +4,14 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
+from wagtail.contrib.settings.context_processors import SettingProxy
+from wagtail.models import Site
 
 from .models import Attendance
 
@@ -17,12 +20,15 @@ def verify_url(attendance: Attendance) -> str:
     return f"{settings.PORTAL_BASE_URL}{reverse('events:certificate_verify')}?code={attendance.certificate_code}"
 
 
+def team_name(site) -> str:
+    """The team's name from the site settings, read the way templates read them (through the context)."""
+    if site is None:
+        return "Prevent team"
+    return render_to_string("includes/team_name.txt", {"settings": SettingProxy(site)}).strip() or "Prevent team"
+
+
 def context(attendance: Attendance, request=None) -> dict:
-    from wagtail.models import Site
-
-    from portal.models import TeamContactSettings
-
-    site = Site.find_for_request(request) if request else Site.objects.get(is_default_site=True)
+    site = Site.find_for_request(request) if request else Site.objects.filter(is_default_site=True).first()
     return {
         "attendance": attendance,
         "name": attendance.display_name,
@@ -30,7 +36,7 @@ def context(attendance: Attendance, request=None) -> dict:
         "date": timezone.localtime(attendance.session.starts_at),
         "code": attendance.certificate_code,
         "verify_url": verify_url(attendance),
-        "team_name": TeamContactSettings.for_site(site).team_name if site else "Prevent team",
+        "team_name": team_name(site),
     }
 
 

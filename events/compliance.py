@@ -207,7 +207,7 @@ def is_member_requirement(requirement: TrainingRequirement) -> bool:
     Decided by the requirement's groups, not by who happens to be in them: a councillor who is also a
     school's safeguarding lead does not turn a staff requirement into a Member one.
     """
-    from portal.roles import ELECTED_MEMBER
+    from crm.roles import ELECTED_MEMBER
 
     return requirement.groups.filter(name=ELECTED_MEMBER).exists()
 

@@ -12,12 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
-from crm.models import Organisation, OrganisationType
-from portal import roles
-from portal.models import CourseLesson, CoursePage, HomePage, ReportingCategory, TrainingIndexPage
+from crm import roles
+from crm.models import MemberSide, Organisation, OrganisationType
 
+from .models import CourseLesson, CoursePage, ReportingCategory, TrainingIndexPage
 from .models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionVisibility, TrainingSession
 from .services import SessionRun, attendance_record, booking_create, session_run_create
 
@@ -31,8 +31,8 @@ COUNCIL_ROLES = ["Housing officer", "Social worker", "Customer services adviser"
                  "Community safety officer", "Early help practitioner", "Adult social care assessor"]
 EXTERNAL = [("Metropolitan Police, Hammersmith", "statutory", "Police constable"),
             ("Central London Community Healthcare NHS Trust", "statutory", "Health visitor"),
-            ("White City Community Centre", "voluntary", "Centre manager"),
-            ("Fulham Reach Youth Club", "voluntary", "Youth worker")]
+            ("White City Community Centre", "community", "Centre manager"),
+            ("Fulham Reach Youth Club", "community", "Youth worker")]
 
 WRAP_BODY = [
     ("heading", {"text": "About the workshop", "level": "h2"}),
@@ -59,7 +59,8 @@ def _page(parent, model, slug, **fields):
 
 
 def courses() -> dict[str, CoursePage]:
-    home = HomePage.objects.get()
+    """The demo courses under a training index on the default site's home page (made when missing)."""
+    home = Site.objects.get(is_default_site=True).root_page
     index = _page(home, TrainingIndexPage, "training", title="Training", show_in_menus=True,
                   introduction="Prevent awareness training for council staff, partners, schools and elected Members.")
     wrap = _page(index, CoursePage, "wrap", title="Workshop to Raise Awareness of Prevent (WRAP)",
@@ -112,7 +113,7 @@ def seed() -> dict[str, int]:
             org, org_type, job = rng.choice(EXTERNAL)
             domain = "partner.demo.example"
         email = f"{first}.{last}.{n}@{domain}".lower().replace("'", "")
-        people.append(User(username=f"demo-staff-{n}", email=email, first_name=first, last_name=last, organisation=org,
+        people.append(User(username=f"demo-staff-{n}", email=email, first_name=first, last_name=last, organisation_name=org,
                            organisation_type=org_type, job_role=job, password="!demo-unusable"))
     User.objects.bulk_create(people, ignore_conflicts=True)
     people = list(User.objects.filter(username__startswith="demo-staff-").order_by("pk"))
@@ -131,7 +132,7 @@ def seed() -> dict[str, int]:
                               created_at=session.starts_at - dt.timedelta(days=10), confirmed_at=session.starts_at - dt.timedelta(days=10))
             bookings.append(booking)
             attendances.append(Attendance(session=session, booking=booking, user=person, full_name=person.get_full_name(),
-                                          email=person.email, organisation=person.organisation,
+                                          email=person.email, organisation_name=person.organisation_name,
                                           organisation_type=person.organisation_type, job_role=person.job_role,
                                           method=AttendanceMethod.REGISTER, checked_in_at=session.starts_at, checked_in_by=trainer))
         session.places_taken = len(group)
@@ -154,7 +155,8 @@ def seed() -> dict[str, int]:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             walk_ins.append(Attendance(session=session, full_name=f"{first} {last}",
                                        email=f"{first}.{last}.{i}.{n}@school.demo.example".lower().replace("'", ""),
-                                       organisation=session.organisation.name, organisation_type="school",
+                                       organisation_name=session.organisation.name, organisation=session.organisation,
+                                       organisation_type="school",
                                        job_role=rng.choice(["Teacher", "Teaching assistant", "Office staff", "Senior leader"]),
                                        method=AttendanceMethod.WALK_IN, checked_in_at=session.starts_at, checked_in_by=trainer))
     Attendance.objects.bulk_create(walk_ins)
@@ -206,8 +208,8 @@ def seed() -> dict[str, int]:
         for booking in door_bookings[:2]:
             attendance_record(session=door, booking=booking, by=trainer, method=AttendanceMethod.TICKET)
         attendance_record(session=door, method=AttendanceMethod.WALK_IN, full_name="Jo Walker",
-                          email="jo.walker@partner.demo.example", organisation="White City Community Centre",
-                          organisation_type="voluntary", job_role="Centre manager")
+                          email="jo.walker@partner.demo.example", organisation_name="White City Community Centre",
+                          organisation_type="community", job_role="Centre manager")
         for session in wrap_sessions[-3:] + school_sessions[-3:]:
             session.trainers.add(trainer)
     member_day = today + dt.timedelta(days=30)
@@ -249,8 +251,6 @@ def seed_requirements() -> dict[str, int]:
     from dateutil.relativedelta import relativedelta
     from django.core.files.base import ContentFile
 
-    from portal.models import MemberSide
-
     from .models import CertificateStatus, ExternalCertificate, TrainingRequirement
 
     course = courses()
@@ -289,7 +289,7 @@ def seed_requirements() -> dict[str, int]:
         side = MemberSide.ADMINISTRATION if n < 33 else MemberSide.OPPOSITION
         members.append(User(
             username=f"demo-member-{n}", email=f"cllr.{surname.lower()}@members.demo.example",
-            first_name=rng.choice(FIRST), last_name=surname, organisation="Hammersmith & Fulham Council",
+            first_name=rng.choice(FIRST), last_name=surname, organisation_name="Hammersmith & Fulham Council",
             organisation_type="member", job_role="Councillor", password="!demo-unusable",
             political_group="Labour" if side == MemberSide.ADMINISTRATION else "Conservative", member_side=side,
             is_cabinet_member=n < 7,

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import roles
+from crm import roles
 
 from . import calendar
 from .compliance import expiry_date, last_valid_day

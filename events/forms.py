@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import validate_email
 
-from portal.models import OrganisationType
+from crm.models import OrganisationType
 
 from .services import MAX_COLLEAGUES, Colleague
 
@@ -55,7 +55,7 @@ class WalkInForm(forms.Form):
         help_text="If you booked, use the email you booked with.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    organisation = forms.CharField(
+    organisation_name = forms.CharField(
         label="Organisation", max_length=200, error_messages={"required": "Enter the organisation you work for."},
         help_text="For example: Hammersmith and Fulham Council, Brook Green Primary School",
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),

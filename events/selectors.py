@@ -20,7 +20,7 @@ def upcoming_open_sessions(*, course=None) -> QuerySet[TrainingSession]:
 
 def course_listing(*, parent, user):
     """The courses under a training index, each with its next open session and how many are coming up."""
-    from portal.models import CoursePage
+    from .models import CoursePage
 
     now = timezone.now()
     open_upcoming = Q(
@@ -54,7 +54,7 @@ def course_sessions_for_listing(*, course, user) -> list[TrainingSession]:
 
 def lesson_progress_for(*, user, course) -> dict:
     """Which of a course's lessons the person has completed: ids, count and total."""
-    from portal.models import LessonProgress
+    from .models import LessonProgress
 
     total = course.lessons.count()
     done = set()
@@ -85,7 +85,7 @@ class MyTraining:
 
 def my_training(*, user) -> MyTraining:
     """Everything on a person's My training page, in a handful of queries."""
-    from portal.models import CoursePage, LessonProgress
+    from .models import CoursePage, LessonProgress
 
     now = timezone.now()
     upcoming = list(
@@ -151,10 +151,10 @@ def desk_rows(*, session: TrainingSession, query: str = "") -> list[DeskRow]:
         if attendance:
             shown.add(attendance.pk)
         rows.append(DeskRow(f"b{booking.pk}", booking.user.get_full_name() or booking.user.email,
-                            booking.user.organisation, booking, attendance))
+                            booking.user.organisation_name, booking, attendance))
     for attendance in attendances:
         if attendance.pk not in shown:
-            rows.append(DeskRow(f"a{attendance.pk}", attendance.display_name, attendance.organisation, None, attendance))
+            rows.append(DeskRow(f"a{attendance.pk}", attendance.display_name, attendance.organisation_name, None, attendance))
     rows.sort(key=lambda row: (row.is_waiting, row.name.casefold()))
     if query:
         needle = query.casefold().strip()

@@ -162,7 +162,7 @@ class BookingViewSet(ModelViewSet):
     list_filter = ["status", "session__course", "session"]
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "user__first_name", "user__last_name", "user__email", "user__organisation", "session", "status", "created_at",
+        "user__first_name", "user__last_name", "user__email", "user__organisation_name", "session", "status", "created_at",
         "cancelled_at",
     ]
     export_filename = "bookings"
@@ -178,12 +178,12 @@ class AttendanceViewSet(ModelViewSet):
     url_prefix = "training/attendance"
     icon = "user"
     menu_label = "Attendance"
-    form_fields = ["session", "user", "full_name", "email", "organisation", "organisation_type", "job_role", "method"]
+    form_fields = ["session", "user", "full_name", "email", "organisation_name", "organisation", "organisation_type", "job_role", "method"]
     list_display = ["display_name", "session", "method", "checked_in_at"]
     list_filter = ["method", "session__course", "session"]
     search_fields = ["full_name", "email", "user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "display_name", "email", "organisation", "organisation_type", "job_role", "session", "method", "checked_in_at",
+        "display_name", "email", "organisation_name", "organisation_type", "job_role", "session", "method", "checked_in_at",
         "certificate_code",
     ]
     export_filename = "attendance"

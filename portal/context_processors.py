@@ -1,7 +1,7 @@
 def navigation(request):
     """Header links: the training index for everyone, the admin and trainers' pages only for people who may use them."""
-    from . import roles
-    from .models import TrainingIndexPage
+    from crm import roles
+    from events.models import TrainingIndexPage
 
     user = getattr(request, "user", None)
     training = TrainingIndexPage.objects.live().only("url_path").first()

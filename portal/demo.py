@@ -6,9 +6,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import PageViewRestriction, Site
 
-from . import roles
-from .models import HomePage, MemberSide, OrganisationType, StandardPage, TeamContactSettings, User
-from .services import member_details_update, role_assign
+from crm import roles
+from crm.models import MemberSide, OrganisationType, User
+from crm.services import member_details_update, role_assign
+
+from .models import HomePage, StandardPage, TeamContactSettings
 
 DEMO_PASSWORD = "prevent-demo-2026"
 
@@ -28,7 +30,7 @@ DEMO_PEOPLE = (
      "Councillor, Addison ward", (roles.ELECTED_MEMBER,)),
     ("faith.forum@demo.example", "Yusuf", "Ali", "Shepherd's Bush Mosque", OrganisationType.FAITH,
      "Trustee", (roles.FAITH_FORUM_MEMBER,)),
-    ("pag.member@demo.example", "Grace", "Mensah", "Women's Voices West London", OrganisationType.VOLUNTARY,
+    ("pag.member@demo.example", "Grace", "Mensah", "Women's Voices West London", OrganisationType.COMMUNITY,
      "Director", (roles.PAG_MEMBER,)),
 )
 
@@ -56,7 +58,7 @@ def _person(email, first, last, organisation, organisation_type, job_role, role_
             "username": email.split("@")[0],
             "first_name": first,
             "last_name": last,
-            "organisation": organisation,
+            "organisation_name": organisation,
             "organisation_type": organisation_type,
             "job_role": job_role,
         },

@@ -1,10 +1,10 @@
 from django import forms
 
-from .models import OrganisationType, User
-from .services import profile_update, signup_complete
+from crm.models import OrganisationType, User
+from crm.services import PROFILE_FIELDS, profile_update, signup_complete
 
 PROFILE_HELP = {
-    "organisation": "For example: Hammersmith and Fulham Council, Brook Green Primary School",
+    "organisation_name": "For example: Hammersmith and Fulham Council, Brook Green Primary School",
     "job_role": "For example: Designated Safeguarding Lead, housing officer, youth worker",
 }
 
@@ -14,13 +14,13 @@ class SignupForm(forms.Form):
 
     first_name = forms.CharField(max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(max_length=150, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    organisation = forms.CharField(
-        max_length=200, help_text=PROFILE_HELP["organisation"], widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    organisation_name = forms.CharField(
+        label="Organisation", max_length=200, help_text=PROFILE_HELP["organisation_name"], widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
     organisation_type = forms.ChoiceField(choices=[("", "Choose one")] + list(OrganisationType.choices))
     job_role = forms.CharField(max_length=200, help_text=PROFILE_HELP["job_role"], widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
 
-    field_order = ["email", "first_name", "last_name", "organisation", "organisation_type", "job_role", "password1", "password2"]
+    field_order = ["email", "first_name", "last_name", "organisation_name", "organisation_type", "job_role", "password1", "password2"]
 
     def signup(self, request, user):
         """Called by allauth once the account exists."""
@@ -32,7 +32,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "organisation", "organisation_type", "job_role"]
+        fields = list(PROFILE_FIELDS)
         help_texts = PROFILE_HELP
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import roles
+from crm import roles
+
 from .forms import ProfileForm
 from .selectors import database_is_reachable
 

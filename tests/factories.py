@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from crm.models import Organisation, OrganisationType, Ward
-from portal.models import User
+from crm.models import User
 
 PASSWORD = "correct-horse-battery-staple"
 # The smallest file a PDF reader accepts: an external training certificate in tests.
@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
-    organisation = "Hammersmith & Fulham Council"
+    organisation_name = "Hammersmith & Fulham Council"
     organisation_type = "council"
     job_role = "Housing officer"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)

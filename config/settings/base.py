@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "portal.apps.PortalUsersAppConfig",  # wagtail.users with the profile fields
+    "crm.apps.CrmUsersAppConfig",  # wagtail.users with the profile and Member fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -124,7 +124,7 @@ if env("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "crm.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

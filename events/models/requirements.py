@@ -33,7 +33,7 @@ class TrainingRequirement(index.Indexed, models.Model):
         help_text="Who must do it: everyone in these groups (e.g. Elected Member, Designated Safeguarding Leads).",
     )
     courses = models.ManyToManyField(
-        "portal.CoursePage", related_name="requirements", blank=True,
+        "events.CoursePage", related_name="requirements", blank=True,
         help_text="Courses that satisfy it: attending a session of any of them counts (e.g. WRAP or the Member briefing).",
     )
     external_certificate_name = models.CharField(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
+from crm.models import OrganisationType
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -34,7 +36,7 @@ class SessionVisibility(models.TextChoices):
 class TrainingSession(index.Indexed, models.Model):
     """One sitting of a course: when, where, how many places, who trains."""
 
-    course = models.ForeignKey("portal.CoursePage", on_delete=models.PROTECT, related_name="sessions")
+    course = models.ForeignKey("events.CoursePage", on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
     venue = models.CharField(max_length=200, blank=True, help_text="e.g. Hammersmith Town Hall, Committee Room 1")
@@ -235,11 +237,16 @@ class Attendance(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances"
     )
-    # Walk-ins without an account are recorded by what they tell us.
+    # Who they were on the day: a snapshot that stays when someone changes jobs later. Walk-ins
+    # without an account are recorded by what they tell us.
     full_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    organisation = models.CharField(max_length=200, blank=True)
-    organisation_type = models.CharField(max_length=20, blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
+    organisation = models.ForeignKey(
+        "crm.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances",
+        verbose_name="organisation in the register",
+    )
     job_role = models.CharField(max_length=200, blank=True)
     method = models.CharField(max_length=20, choices=AttendanceMethod.choices, default=AttendanceMethod.REGISTER)
     checked_in_at = models.DateTimeField(default=timezone.now)

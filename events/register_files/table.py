@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from portal.models import OrganisationType
+from crm.models import OrganisationType
 
 from ..models import Attendance, Booking, BookingStatus, TrainingSession
 
@@ -105,7 +105,7 @@ def session_register(*, session: TrainingSession) -> Register:
         if attendance is not None:
             used.add(attendance.pk)
         booked.append(RegisterLine(
-            name=user.get_full_name() or user.email, email=user.email, organisation=user.organisation,
+            name=user.get_full_name() or user.email, email=user.email, organisation=user.organisation_name,
             organisation_type=user.organisation_type, job_role=user.job_role, booking=booking, attendance=attendance,
         ))
     for attendance in attendances:
@@ -114,7 +114,7 @@ def session_register(*, session: TrainingSession) -> Register:
         person = attendance.user
         walk_ins.append(RegisterLine(
             name=attendance.display_name, email=person.email if person else attendance.email,
-            organisation=attendance.organisation or getattr(person, "organisation", ""),
+            organisation=attendance.organisation_name or getattr(person, "organisation_name", ""),
             organisation_type=attendance.organisation_type or getattr(person, "organisation_type", ""),
             job_role=attendance.job_role or getattr(person, "job_role", ""), attendance=attendance,
         ))

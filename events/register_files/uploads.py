@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
-from portal.models import OrganisationType
+from crm.models import OrganisationType
 
 from ..errors import MESSAGES
 

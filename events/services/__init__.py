@@ -24,6 +24,7 @@ from .booking import (
     is_team,
     reminders_send,
 )
+from .lessons import lesson_mark
 from .registers import register_upload_apply
 from .reminders import requirement_reminders_send, team_summary_send, training_reminders_send
 from .requirements import external_certificate_review, external_certificate_submit
@@ -41,6 +42,7 @@ __all__ = [
     "register_close", "self_check_in", "ticket_check_in", "walk_in_attendance_link",
     "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
     "group_booking_create", "is_team", "reminders_send",
+    "lesson_mark",
     "register_upload_apply",
     "requirement_reminders_send", "team_summary_send", "training_reminders_send",
     "external_certificate_review", "external_certificate_submit",

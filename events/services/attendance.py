@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal import roles
+from crm import roles
 
 from ..errors import CheckInError
 from ..models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionStatus, TrainingSession
@@ -97,7 +97,8 @@ def attendance_record(
         user=user,
         full_name=walk_in.get("full_name") or (user.get_full_name() if user else ""),
         email=email,
-        organisation=walk_in.get("organisation") or getattr(user, "organisation", ""),
+        organisation_name=walk_in.get("organisation_name") or getattr(user, "organisation_name", ""),
+        organisation=getattr(user, "organisation", None),
         organisation_type=walk_in.get("organisation_type") or getattr(user, "organisation_type", ""),
         job_role=walk_in.get("job_role") or getattr(user, "job_role", ""),
         method=method,
@@ -140,7 +141,7 @@ def ticket_check_in(
 
 
 def self_check_in(
-    *, token: str, user=None, email: str = "", full_name: str = "", organisation: str = "",
+    *, token: str, user=None, email: str = "", full_name: str = "", organisation_name: str = "",
     organisation_type: str = "", job_role: str = "", now: dt.datetime | None = None,
 ) -> CheckInResult:
     """Someone in the room scans the session's QR code and records their own attendance.
@@ -181,7 +182,7 @@ def self_check_in(
         if not session.allow_walk_ins:
             raise CheckInError("walk_ins_closed", email=email)
         details = {} if signed_in else {
-            "full_name": full_name.strip(), "email": email, "organisation": organisation.strip(),
+            "full_name": full_name.strip(), "email": email, "organisation_name": organisation_name.strip(),
             "organisation_type": organisation_type, "job_role": job_role.strip(),
         }
         return CheckInResult(

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from portal import roles
+from crm import roles
 
 from .. import emails
 from ..errors import BookingError

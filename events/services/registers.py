@@ -73,7 +73,7 @@ def register_upload_apply(
             else:
                 account = User.objects.filter(email__iexact=row.email).first()
                 details = {} if account else {
-                    "full_name": row.name, "email": row.email, "organisation": row.organisation,
+                    "full_name": row.name, "email": row.email, "organisation_name": row.organisation,
                     "organisation_type": row.organisation_type, "job_role": row.job_role,
                 }
                 _, created = attendance_record(

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal.models import CourseLesson, LessonProgress
+from ..models import CourseLesson, LessonProgress
 
 from .. import calendar, certificates
 from ..compliance import person_requirements
@@ -176,7 +176,7 @@ def lesson_detail(request, *, course, lesson_id):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        from portal.services import lesson_mark
+        from ..services import lesson_mark
 
         lesson_mark(user=request.user, lesson=lesson, complete=request.POST.get("complete") == "1")
         return redirect(course.url + course.reverse_subpage("lesson", args=[lesson.pk]))
@@ -184,7 +184,7 @@ def lesson_detail(request, *, course, lesson_id):
     index = lessons.index(lesson)
     return render(
         request,
-        "portal/lesson.html",
+        "events/lesson.html",
         {
             "page": course,
             "course": course,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import roles
+from crm import roles
 
 from ..errors import CheckInError
 from ..models import Attendance, Booking

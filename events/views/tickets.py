@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
-from portal import roles
+from crm import roles
 
 from ..emails import ticket_link
 from ..errors import CheckInError

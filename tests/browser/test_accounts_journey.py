@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core import mail
 
-from portal.models import User
+from crm.models import User
 from tests.conftest import axe_violations, page_overflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

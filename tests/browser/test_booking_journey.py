@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_create
-from portal import roles
+from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 

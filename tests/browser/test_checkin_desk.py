@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from events.models import Attendance, AttendanceMethod, TrainingSession
 from events.services import booking_create
-from portal import roles
+from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 from tests.factories import UserFactory
@@ -63,8 +63,8 @@ def test_trainer_marks_two_people_and_a_walk_in_appears_on_the_desk(phone_page, 
     walk_in.goto(reverse("events:self_checkin", args=[session.checkin_token]))
     walk_in.get_by_label("Full name").fill("Wally Walker")
     walk_in.get_by_label("Work email").fill("wally.walker@example.org")
-    walk_in.locator("#id_organisation").fill("Fulham Reach Youth Club")
-    walk_in.get_by_label("Organisation type").select_option("voluntary")
+    walk_in.locator("#id_organisation_name").fill("Fulham Reach Youth Club")
+    walk_in.get_by_label("Organisation type").select_option("community")
     walk_in.get_by_label("Job role").fill("Youth worker")
     walk_in.get_by_role("button", name=re.compile("Check (me )?in")).click()
     expect(walk_in.get_by_role("heading", name=re.compile("checked in", re.I))).to_be_visible()

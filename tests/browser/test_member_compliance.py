@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Attendance, RequirementStatus, TrainingRequirement, TrainingSession
-from portal import roles
+from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 from tests.factories import UserFactory

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Attendance, TrainingSession
 from events.services import booking_create
-from portal import roles
+from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 
@@ -54,8 +54,8 @@ def test_self_check_in_on_a_phone(phone_page, wrap):
     assert not Attendance.objects.exists()
 
     page.get_by_label("Work email").fill("robin.okafor@youthclub.example.org")
-    page.locator("#id_organisation").fill("Shepherd's Bush Youth Club")
-    page.get_by_label("Organisation type").select_option("voluntary")
+    page.locator("#id_organisation_name").fill("Shepherd's Bush Youth Club")
+    page.get_by_label("Organisation type").select_option("community")
     page.get_by_label("Job role").fill("Youth worker")
     page.get_by_role("button", name="Check me in").click()
     page.get_by_role("heading", name="You're checked in, Robin Okafor").wait_for()

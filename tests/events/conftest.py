@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from events.models import TrainingRequirement, TrainingSession
-from portal import roles
+from crm import roles
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from portal import roles
+from crm import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from events.models import Attendance, Booking, TrainingRequirement, TrainingSession
-from portal.models import User
+from crm.models import User
 
 pytestmark = pytest.mark.django_db
 

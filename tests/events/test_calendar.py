@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.models import SessionStatus, SessionVisibility
 from events.services import booking_cancel, booking_create, calendar_subscription_reset, session_save
-from portal import roles
+from crm import roles
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ from events.models import (
     TrainingSession,
 )
 from events.services import booking_cancel, booking_create
-from portal import roles
+from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def councillors(requirement, team_admin, make_user, wrap, member_course):
         cabinet = side == "administration" and rng.random() < 0.3
         person = make_user(
             roles.ELECTED_MEMBER, member_side=side, is_cabinet_member=cabinet, organisation_type="member",
-            organisation="Hammersmith & Fulham Council", political_group={"administration": "Labour",
+            organisation_name="Hammersmith & Fulham Council", political_group={"administration": "Labour",
                                                                           "opposition": "Conservative"}.get(side, ""),
         )
         maker.follow(route, person, rng, course=rng.choice([wrap, member_course]), other_course=school)
@@ -404,7 +404,7 @@ def test_staff_requirements_count_everyone_only_and_hide_member_columns(team_cli
     maker = Maker(rule, None)
     trained = []
     for number in range(6):
-        person = make_user(roles.LEARNER, organisation_type="school", organisation="Brook Green Primary School")
+        person = make_user(roles.LEARNER, organisation_type="school", organisation_name="Brook Green Primary School")
         person.groups.add(leads)
         if number < 4:
             maker.attended(person, wrap, maker.today - dt.timedelta(days=100))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from events.models import CertificateStatus, ExternalCertificate
 from events.services.requirements import external_certificate_submit
-from portal import roles
+from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db

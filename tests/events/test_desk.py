@@ -20,7 +20,7 @@ from events.services import (
     self_check_in,
     ticket_check_in,
 )
-from portal import roles
+from crm import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_walk_in_who_later_books_is_not_counted_twice(today_session, trainer, 
     """Found by email: the walk-in's attendance is the person's attendance when they are marked from a booking."""
     person = make_user(email="late.booker@example.gov.uk")
     walk_in = self_check_in(token=today_session.checkin_token, email="Late.Booker@example.gov.uk", full_name="Late Booker",
-                            organisation="Council", organisation_type="council", job_role="Clerk")
+                            organisation_name="Council", organisation_type="council", job_role="Clerk")
     assert walk_in.created
     booking = booking_create(session=today_session, user=person)
     again = desk_mark(booking=booking, by=trainer)
@@ -155,7 +155,7 @@ def test_desk_lists_people_and_taps_update_the_counts(client, today_session, tra
     people = [make_user(first_name=name, last_name="Tester") for name in ("Ada", "Bea", "Cal")]
     bookings = [booking_create(session=today_session, user=person) for person in people]
     self_check_in(token=today_session.checkin_token, email="walker@example.org", full_name="Wally Walker",
-                  organisation="Fulham Reach Youth Club", organisation_type="voluntary", job_role="Youth worker")
+                  organisation_name="Fulham Reach Youth Club", organisation_type="community", job_role="Youth worker")
     client.force_login(trainer)
     page = client.get(reverse("events:desk", args=[today_session.pk]))
     text = page.content.decode()
@@ -221,7 +221,7 @@ def test_poster_qr_decodes_to_the_self_check_in_address_and_a_new_code_retires_i
     today_session.refresh_from_db()
     assert today_session.checkin_token != old
     with pytest.raises(CheckInError) as stale:
-        self_check_in(token=old, email="someone@example.org", full_name="Some One", organisation="X",
+        self_check_in(token=old, email="someone@example.org", full_name="Some One", organisation_name="X",
                       organisation_type="other", job_role="Y")
     assert stale.value.code == "checkin_code_unknown"
     fresh = decode(client.get(reverse("events:session_qr", args=[today_session.pk])).content)
@@ -252,7 +252,7 @@ def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(client, today
 def test_a_typed_email_joins_an_account_only_once_its_owner_has_verified_it(today_session, make_user):
     unverified = make_user(email="not.yet@example.gov.uk", verified=False)
     verified = make_user(email="verified@example.gov.uk")
-    details = dict(full_name="Some One", organisation="Council", organisation_type="council", job_role="Clerk")
+    details = dict(full_name="Some One", organisation_name="Council", organisation_type="council", job_role="Clerk")
     first = self_check_in(token=today_session.checkin_token, email="not.yet@example.gov.uk", **details)
     second = self_check_in(token=today_session.checkin_token, email="verified@example.gov.uk", **details)
     assert first.attendance.user is None, "someone typing another's unverified address does not reach their record"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from events.errors import BookingError
 from events.models import Attendance, Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_cancel, booking_create, ticket_check_in
-from portal.models import User
+from crm.models import User
 from tests.pagetree import restore_home_page
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -250,7 +250,7 @@ def scan_ticket(token, trainer_pk):
 
 def test_twenty_simultaneous_scans_of_one_ticket_make_one_attendance(course, make_user):
     """Two devices (or twenty) scanning the same ticket at the same moment make one attendance."""
-    from portal import roles
+    from crm import roles
 
     starts = timezone.now() + dt.timedelta(minutes=5)
     session = TrainingSession.objects.create(

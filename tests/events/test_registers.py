@@ -22,7 +22,7 @@ from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, BookingStatus, TrainingSession
 from events.register_files import EXPORT_COLUMNS, RegisterRow
 from events.services import attendance_record, booking_create, register_close, register_upload_apply
-from portal import roles
+from crm import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def day(clock, wrap, trainer, make_user):
     session.trainers.add(trainer)
     people = {
         first: make_user(first_name=first, last_name=last, email=f"{first.lower()}@example.gov.uk",
-                         organisation=organisation, job_role="Youth worker")
+                         organisation_name=organisation, job_role="Youth worker")
         for first, last, organisation in (
             ("Ada", "Lovelace", "Fulham Youth Service"), ("Bea", "Barnes", "Hammersmith Library"),
             ("Cal", "Cole", "Brook Green School"),
@@ -141,7 +141,7 @@ def test_register_page_lists_everyone_with_present_and_no_show(client, day):
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], by=day.trainer, method=AttendanceMethod.TICKET)
     attendance_record(session=day.session, full_name="Walt Inman", email="walt@example.org",
-                      organisation="Fulham Mosque", method=AttendanceMethod.WALK_IN)
+                      organisation_name="Fulham Mosque", method=AttendanceMethod.WALK_IN)
     at(day, ENDS + dt.timedelta(hours=1))
     register_close(session=day.session, by=day.trainer)
     client.force_login(day.trainer)
@@ -174,7 +174,7 @@ def marked(day):
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], by=day.trainer, method=AttendanceMethod.TICKET)
     attendance_record(session=day.session, full_name="=HYPERLINK(\"http://evil.example\")", email="mal@example.org",
-                      organisation="Nowhere", method=AttendanceMethod.WALK_IN, when=STARTS + dt.timedelta(minutes=20))
+                      organisation_name="Nowhere", method=AttendanceMethod.WALK_IN, when=STARTS + dt.timedelta(minutes=20))
     at(day, ENDS + dt.timedelta(hours=1))
     register_close(session=day.session, by=day.trainer)
     return day
@@ -273,7 +273,7 @@ def test_upload_marks_bookings_accounts_and_walk_ins_present_and_absent_bookings
     assert ada.checked_in_by == day.trainer
     assert Attendance.objects.get(session=day.session, email="dee@example.gov.uk").user == dee  # the account linked
     eve = Attendance.objects.get(session=day.session, email="eve.walker@brookgreen.sch.uk")
-    assert (eve.user, eve.booking, eve.full_name, eve.organisation, eve.organisation_type, eve.job_role) == (
+    assert (eve.user, eve.booking, eve.full_name, eve.organisation_name, eve.organisation_type, eve.job_role) == (
         None, None, "Eve Walker", "Brook Green School", "school", "Teacher"
     )
     assert eve.method == AttendanceMethod.UPLOAD
@@ -456,7 +456,7 @@ def test_register_pages_fit_a_phone_and_pass_axe(phone_page, live_server):
     )
     trainer = UserFactory(roles=[roles.TRAINER])
     session.trainers.add(trainer)
-    bookings = [booking_create(session=session, user=UserFactory(organisation="Brook Green Primary School and "
+    bookings = [booking_create(session=session, user=UserFactory(organisation_name="Brook Green Primary School and "
                                                                              "Children's Centre")) for _ in range(3)]
     # The session is over: one was there, one walked in, one did not come.
     TrainingSession.objects.filter(pk=session.pk).update(

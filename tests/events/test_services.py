@@ -22,7 +22,7 @@ from events.services import (
     session_run_dates,
     session_save,
 )
-from portal import roles
+from crm import roles
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,16 +28,16 @@ from events.services import (
     ticket_check_in,
 )
 from events.services.booking import _when
-from portal import roles
-from portal.models import User
+from crm import roles
+from crm.models import User
 
 pytestmark = pytest.mark.django_db
 
 WALK_IN = {
     "full_name": "Robin Okafor",
     "email": "robin.okafor@youthclub.example.org",
-    "organisation": "Shepherd's Bush Youth Club",
-    "organisation_type": "voluntary",
+    "organisation_name": "Shepherd's Bush Youth Club",
+    "organisation_type": "community",
     "job_role": "Youth worker",
 }
 
@@ -348,7 +348,7 @@ def test_a_walk_in_registers_without_an_account(client, room):
     attendance = Attendance.objects.get(session=room)
     assert attendance.user is None and attendance.booking is None
     assert attendance.method == AttendanceMethod.WALK_IN
-    assert (attendance.full_name, attendance.email, attendance.organisation, attendance.organisation_type,
+    assert (attendance.full_name, attendance.email, attendance.organisation_name, attendance.organisation_type,
             attendance.job_role) == tuple(WALK_IN.values())
     assert not User.objects.filter(email__iexact=WALK_IN["email"]).exists()
 
@@ -379,7 +379,7 @@ def test_a_replaced_session_code_stops_working(client, room, team_admin):
     [
         ({"full_name": "  "}, "full_name", "Enter your full name"),
         ({"email": "robin-at-youthclub"}, "email", "Enter an email address"),
-        ({"organisation": ""}, "organisation", "Enter the organisation"),
+        ({"organisation_name": ""}, "organisation_name", "Enter the organisation"),
         ({"organisation_type": "pub"}, "organisation_type", "Select a valid choice"),
         ({"organisation_type": ""}, "organisation_type", "Choose the type of organisation"),
         ({"job_role": ""}, "job_role", "Enter your job role"),
@@ -424,7 +424,7 @@ SIGNUP = {
     "email": WALK_IN["email"],
     "first_name": "Robin",
     "last_name": "Okafor",
-    "organisation": WALK_IN["organisation"],
+    "organisation_name": WALK_IN["organisation_name"],
     "organisation_type": WALK_IN["organisation_type"],
     "job_role": WALK_IN["job_role"],
     "password1": "Tulip-Kettle-Harbour-9",

@@ -35,7 +35,7 @@ from events.services.requirements import (
     external_certificate_review,
     external_certificate_submit,
 )
-from portal import roles
+from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 from tests.pagetree import restore_home_page
 

@@ -12,8 +12,8 @@ from events.emails import cancel_link
 from events.errors import MESSAGES
 from events.models import Booking, BookingStatus, SessionVisibility, TrainingSession
 from events.services import attendance_record, booking_create
-from portal import roles
-from portal.models import CourseLesson
+from crm import roles
+from events.models import CourseLesson
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from portal import roles
+from crm import roles
 
 pytestmark = pytest.mark.django_db
 

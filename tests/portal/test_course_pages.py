@@ -3,9 +3,10 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from portal.models import CoursePage, HomePage, StandardPage, TrainingIndexPage
+from events.models import CoursePage, TrainingIndexPage
+from portal.models import HomePage, StandardPage
 from tests.factories import UserFactory
-from portal import roles
+from crm import roles
 
 
 class CoursePageTests(WagtailPageTestCase):

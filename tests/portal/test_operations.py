@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from crm.models import Organisation, Ward
-from portal import roles
-from portal.models import User
+from crm import roles
+from crm.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test run's own variables that a real server would not have.

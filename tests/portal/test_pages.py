@@ -2,7 +2,8 @@
 from wagtail.models import Site
 from wagtail.test.utils import WagtailPageTestCase
 
-from portal.models import HomePage, StandardPage, TeamContactSettings, TrainingIndexPage
+from events.models import TrainingIndexPage
+from portal.models import HomePage, StandardPage, TeamContactSettings
 
 
 class HomePageTests(WagtailPageTestCase):

@@ -2,16 +2,18 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
-from portal import roles
-from portal.services import member_details_update, profile_update
+from crm import roles
+from crm.models import CABINET_NOT_ADMINISTRATION, User
+from crm.services import member_details_update, profile_update
 
 pytestmark = pytest.mark.django_db
 
 PROFILE = {
     "first_name": "Robert",
     "last_name": "Ellis",
-    "organisation": "Hammersmith & Fulham Council",
+    "organisation_name": "Hammersmith & Fulham Council",
     "organisation_type": "member",
     "job_role": "Councillor",
 }
@@ -29,11 +31,11 @@ def test_person_updates_their_own_details(client, make_user):
 def test_blank_details_get_a_clear_message_and_nothing_saved(client, make_user):
     user = make_user(roles.LEARNER, job_role="Housing officer")
     client.force_login(user)
-    response = client.post("/account/", {**PROFILE, "job_role": "", "organisation": "New org"})
+    response = client.post("/account/", {**PROFILE, "job_role": "", "organisation_name": "New org"})
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     user.refresh_from_db()
-    assert (user.job_role, user.organisation) == ("Housing officer", "Hammersmith & Fulham Council")
+    assert (user.job_role, user.organisation_name) == ("Housing officer", "Hammersmith & Fulham Council")
 
 
 def test_member_fields_posted_by_the_member_are_ignored(client, make_user):
@@ -96,7 +98,9 @@ def test_cabinet_member_must_be_in_the_administration(team_admin, make_user):
 
 
 def test_team_edits_member_fields_in_the_wagtail_users_admin(client, team_admin, make_user):
+    """The real Users screen saves Member details through member_details_update: the role comes with them."""
     councillor = make_user()
+    assert roles.ELECTED_MEMBER not in roles.role_names(councillor)
     client.force_login(team_admin)
     url = f"/admin/users/edit/{councillor.pk}/"
     page = client.get(url)
@@ -104,22 +108,48 @@ def test_team_edits_member_fields_in_the_wagtail_users_admin(client, team_admin,
     assert b'name="member_side"' in page.content
     data = {
         "username": councillor.username, "email": councillor.email, "first_name": "Ann", "last_name": "Lee",
-        "organisation": "Hammersmith & Fulham Council", "organisation_type": "member", "job_role": "Councillor",
+        "organisation_name": "Hammersmith & Fulham Council", "organisation_type": "member", "job_role": "Councillor",
         "political_group": "Labour", "member_side": "administration", "is_cabinet_member": "on",
         "is_active": "on", "password1": "", "password2": "",
+        "groups": [str(pk) for pk in councillor.groups.values_list("pk", flat=True)],
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
-    councillor.refresh_from_db()
+    councillor = type(councillor).objects.get(pk=councillor.pk)
     assert (councillor.political_group, councillor.member_side, councillor.is_cabinet_member) == (
         "Labour", "administration", True
     )
-    # A Cabinet Member in the Opposition is refused with a message, nothing saved.
-    response = client.post(url, {**data, "member_side": "opposition"})
+    assert roles.ELECTED_MEMBER in roles.role_names(councillor)
+    # A Cabinet Member in the Opposition is refused with the model's message beside the box, nothing saved.
+    response = client.post(url, {**data, "member_side": "opposition", "political_group": "Conservative"})
     assert response.status_code == 200
-    assert "Cabinet Members sit in the Administration" in str(response.context["form"].errors)
+    assert CABINET_NOT_ADMINISTRATION in response.context["form"].errors["is_cabinet_member"]
     councillor.refresh_from_db()
-    assert councillor.member_side == "administration"
+    assert (councillor.member_side, councillor.political_group) == ("administration", "Labour")
+
+
+def test_team_adds_a_member_in_the_wagtail_users_admin(client, team_admin):
+    """Creating a Member on the Add user screen also goes through the service and gives the role."""
+    client.force_login(team_admin)
+    response = client.post(reverse("wagtailusers_users:add"), {
+        "username": "cllr.new", "email": "cllr.new@example.gov.uk", "first_name": "New", "last_name": "Member",
+        "organisation_name": "Hammersmith & Fulham Council", "organisation_type": "member", "job_role": "Councillor",
+        "political_group": "Independent", "member_side": "opposition",
+        "password1": "a-long-enough-password-1", "password2": "a-long-enough-password-1", "is_active": "on",
+    })
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    member = User.objects.get(email="cllr.new@example.gov.uk")
+    assert (member.member_side, member.political_group) == ("opposition", "Independent")
+    assert roles.ELECTED_MEMBER in roles.role_names(member)
+
+
+def test_the_member_rule_is_the_models_own(make_user):
+    """full_clean (every form, the admin's included) refuses a Cabinet seat outside the Administration."""
+    person = make_user()
+    person.member_side, person.is_cabinet_member = "opposition", True
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean(exclude=["password"])
+    assert refused.value.message_dict["is_cabinet_member"] == [CABINET_NOT_ADMINISTRATION]
 
 
 def test_a_member_cannot_reach_the_users_admin(client, make_user):

@@ -5,8 +5,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from portal import roles
-from portal.models import User
+from crm import roles
+from crm.models import User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ GOOD = {
     "email": "jo.bloggs@lbhf.gov.uk",
     "first_name": "Jo",
     "last_name": "Bloggs",
-    "organisation": "Hammersmith & Fulham Council",
+    "organisation_name": "Hammersmith & Fulham Council",
     "organisation_type": "council",
     "job_role": "Housing officer",
     "password1": "Tulip-Kettle-Harbour-9",
@@ -31,7 +31,7 @@ def test_sign_up_verify_then_sign_in(client):
     response = client.post("/accounts/signup/", GOOD)
     assert response.status_code == 302
     user = User.objects.get(email=GOOD["email"])
-    assert (user.first_name, user.organisation, user.organisation_type, user.job_role) == (
+    assert (user.first_name, user.organisation_name, user.organisation_type, user.job_role) == (
         "Jo", "Hammersmith & Fulham Council", "council", "Housing officer"
     )
     assert list(user.groups.values_list("name", flat=True)) == [roles.LEARNER]

@@ -75,9 +75,9 @@ class Command(BaseCommand):
         from events.models import Attendance, Booking, BookingStatus, TrainingRequirement, TrainingSession
         from events.selectors import desk_counts, desk_rows
         from events.services import booking_create
-        from portal.models import HomePage
+        from wagtail.models import Site
 
-        if not HomePage.objects.exists():
+        if not Site.objects.filter(is_default_site=True).exists():
             self.stderr.write("Run `manage.py migrate` first: the benchmark needs the home page.")
             raise SystemExit(2)
         course = courses()["wrap"]

@@ -4,7 +4,7 @@ from django.test.utils import override_settings
 from portal import demo as portal_demo
 from crm import demo as crm_demo
 from events import demo as events_demo
-from portal.roles import sync_roles
+from crm.roles import sync_roles
 
 
 class Command(BaseCommand):

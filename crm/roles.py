@@ -1,6 +1,6 @@
 """The roles people hold, as Django groups, and what each may do.
 
-Groups are created by migration ``portal.0002``; the permissions below are
+Groups are created by migration ``crm.0002``; the permissions below are
 (re)granted after every ``migrate`` so that models added by later issues are
 covered as soon as their tables exist. Granting only adds: a permission the
 team gave a group by hand in the admin is never taken away.
@@ -31,13 +31,6 @@ TEAM_APPS = ("portal", "crm", "events", "faith_forum", "feedback", "wagtailforms
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     PREVENT_ADMIN: (
         "wagtailadmin.access_admin",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.delete_user",
-        "portal.add_user",
-        "portal.change_user",
-        "portal.delete_user",
-        "portal.view_user",
         *(f"{app}.*" for app in TEAM_APPS),
     ),
     OUTREACH_OFFICER: (
@@ -116,7 +109,7 @@ def sync_roles() -> None:
 def sync_roles_after_migrate(sender, **kwargs) -> None:
     # post_migrate fires once per app, and Django creates each app's
     # permissions in its own turn; make them all first, then grant.
-    if sender.name != "portal":
+    if sender.name != "crm":
         return
     from django.apps import apps
     from django.contrib.auth.management import create_permissions

@@ -1,24 +1,6 @@
+"""Replace Wagtail's placeholder page with the portal's home page and make it the default site's root."""
+
 from django.db import migrations
-
-ROLE_NAMES = (
-    "Prevent team admin",
-    "Outreach officer",
-    "Trainer",
-    "Learner",
-    "Elected Member",
-    "Faith Forum member",
-    "PAG member",
-)
-
-
-def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth.Group")
-    for name in ROLE_NAMES:
-        Group.objects.get_or_create(name=name)
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth.Group").objects.filter(name__in=ROLE_NAMES).delete()
 
 
 def create_home_page(apps, schema_editor):
@@ -56,12 +38,8 @@ def remove_home_page(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0002_pages_and_settings"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("wagtailcore", "0001_initial"),
+        ("portal", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
-    operations = [
-        migrations.RunPython(create_roles, remove_roles),
-        migrations.RunPython(create_home_page, remove_home_page),
-    ]
+    operations = [migrations.RunPython(create_home_page, remove_home_page)]

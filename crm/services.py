@@ -1,14 +1,21 @@
-"""Writes that carry a rule about people's accounts and roles."""
+"""Writes that carry a rule about people: sign-up, their own profile, roles and elected-Member details."""
+
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from . import roles
-from .models import MemberSide, User
+from .models import member_details_check
 
-PROFILE_FIELDS = ("first_name", "last_name", "organisation", "organisation_type", "job_role")
+if TYPE_CHECKING:
+    from .models import User
+
+PROFILE_FIELDS = ("first_name", "last_name", "organisation_name", "organisation_type", "job_role")
+MEMBER_DETAILS_TEAM_ONLY = "Only the Prevent team can set elected-Member details."
 
 
 @transaction.atomic
@@ -51,30 +58,21 @@ def member_details_update(
 ) -> User:
     """Record a councillor's political group, side and Cabinet seat.
 
-    Rule: only the Prevent team (``portal.change_user``) sets these, never the
-    Member. Raises ``PermissionDenied`` for anyone else and ``ValidationError``
-    when a Cabinet Member is not in the Administration.
+    Rule: only the Prevent team (``crm.change_user``) sets these, never the
+    Member; the details follow ``crm.models.member_details_check``. A person
+    given a side (Administration or Opposition) is an elected Member and gets
+    the *Elected Member* role; clearing the side leaves roles as they are
+    (the team changes roles on the same screen).
+    Raises ``PermissionDenied`` for anyone else and ``ValidationError`` (keyed
+    by field) for details that break the rule.
     """
-    if not actor.has_perm("portal.change_user"):
-        raise PermissionDenied("Only the Prevent team can set elected-Member details.")
-    if member_side and member_side not in MemberSide.values:
-        raise ValidationError({"member_side": "Choose Administration or Opposition."})
-    if is_cabinet_member and member_side != MemberSide.ADMINISTRATION:
-        raise ValidationError({"is_cabinet_member": "Cabinet Members sit in the Administration."})
+    if not actor.has_perm("crm.change_user"):
+        raise PermissionDenied(MEMBER_DETAILS_TEAM_ONLY)
+    member_details_check(member_side=member_side, is_cabinet_member=is_cabinet_member)
     user.political_group = political_group
     user.member_side = member_side
     user.is_cabinet_member = is_cabinet_member
-    user.save(update_fields=list(User.MEMBER_FIELDS))
-    role_assign(user=user, role=roles.ELECTED_MEMBER)
+    user.save(update_fields=list(user.MEMBER_FIELDS))
+    if member_side:
+        role_assign(user=user, role=roles.ELECTED_MEMBER)
     return user
-
-
-def lesson_mark(*, user: User, lesson, complete: bool) -> bool:
-    """Record (or undo) a learner completing a lesson. Idempotent; returns whether it is now complete."""
-    from .models import LessonProgress
-
-    if complete:
-        LessonProgress.objects.get_or_create(user=user, lesson=lesson)
-    else:
-        LessonProgress.objects.filter(user=user, lesson=lesson).delete()
-    return complete
