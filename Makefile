@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000
 #   make test   - set up, then run the whole test suite
+# Also: make lint (what CI checks before the tests), make lock (after changing pyproject.toml's dependencies).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test bench setup check-python chromium migrate seed serve clean
+.PHONY: run test lint lock bench setup check-python chromium migrate seed serve clean
 
 run: setup migrate seed serve
 
@@ -23,11 +24,31 @@ setup: check-python $(VENV)/.installed node_modules/.installed
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.12 (or similar)")'
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions CI tested, from requirements.lock (hashes checked); then the project itself.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve pyproject.toml's dependencies and the test extra into requirements.lock,
+# for every platform and for Python 3.11 and newer. uv is only the tool that writes it.
+lock: check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv>=0.13,<0.14"
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet --output-file requirements.lock
+
+# The checks CI runs before the tests. Each runs under its own heading, even after
+# another failed, so one run shows every problem; the target fails if any did.
+lint: setup
+	@failed=""; \
+	echo "=== ruff check"; $(BIN)/ruff check . || failed="$$failed ruff-check"; \
+	echo "=== ruff format --check"; $(BIN)/ruff format --check . || failed="$$failed ruff-format"; \
+	echo "=== makemigrations --check"; $(BIN)/python manage.py makemigrations --check --dry-run || failed="$$failed makemigrations"; \
+	echo "=== import-linter (the apps' layers)"; $(BIN)/lint-imports || failed="$$failed import-linter"; \
+	if [ -n "$$failed" ]; then echo "=== lint failed:$$failed"; exit 1; fi; echo "=== lint passed"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
