@@ -85,6 +85,12 @@ class _PrivateStorage(LazyObject):
 
 private_storage = _PrivateStorage()
 
+
+def get_private_storage():
+    """The certificates' storage, given to the field as a callable so that migrations name this
+    function instead of freezing one machine's PRIVATE_MEDIA_ROOT into an absolute path."""
+    return private_storage
+
 CERTIFICATE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
 
 
@@ -101,7 +107,7 @@ class ExternalCertificate(models.Model):
     title = models.CharField(max_length=200, help_text="e.g. Home Office Prevent awareness e-learning")
     completed_on = models.DateField(help_text="The date on the certificate.")
     file = models.FileField(
-        storage=private_storage, upload_to=certificate_path,
+        storage=get_private_storage, upload_to=certificate_path,
         validators=[FileExtensionValidator(CERTIFICATE_EXTENSIONS)],
         help_text="A PDF or photo of the certificate, up to 5 MB.",
     )
