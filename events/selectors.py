@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -122,56 +123,173 @@ def session_roster(*, session) -> QuerySet[Booking]:
 
 
 @dataclass
-class DeskRow:
-    """One line on the check-in desk: a booking (present or not) or a walk-in."""
+class RollLine:
+    """One person on a session's roll: a live booking with its attendance (or none yet), or a walk-in's attendance."""
 
-    key: str
-    name: str
-    organisation: str
-    booking: Booking | None
-    attendance: Attendance | None
+    booking: Booking | None = None
+    attendance: Attendance | None = None
+
+    @property
+    def key(self) -> str:
+        return f"b{self.booking.pk}" if self.booking is not None else f"a{self.attendance.pk}"
+
+    @property
+    def person(self):
+        """The account: the booking's, else the walk-in's if they have one (None for a walk-in without)."""
+        return self.booking.user if self.booking is not None else self.attendance.user
+
+    @property
+    def name(self) -> str:
+        if self.booking is not None:
+            return self.booking.user.get_full_name() or self.booking.user.email
+        return self.attendance.display_name
+
+    @property
+    def email(self) -> str:
+        return self.person.email if self.person is not None else self.attendance.email
+
+    @property
+    def organisation(self) -> str:
+        if self.booking is not None:
+            return self.booking.user.organisation_name
+        return self.attendance.organisation_name or getattr(self.person, "organisation_name", "")
+
+    @property
+    def present(self) -> bool:
+        return self.attendance is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.booking is not None and self.booking.status == BookingStatus.CONFIRMED
 
     @property
     def is_waiting(self) -> bool:
         return self.booking is not None and self.booking.status == BookingStatus.WAITING
 
+    @property
+    def walk_in(self) -> bool:
+        """Present with no live booking on the roll (none, or only a cancelled one)."""
+        return self.booking is None
 
-def desk_rows(*, session: TrainingSession, query: str = "") -> list[DeskRow]:
-    """Everyone expected or present at a session, by name: confirmed and waiting bookings, then walk-ins."""
-    attendances = list(session.attendances.select_related("user", "booking"))
-    by_booking = {a.booking_id: a for a in attendances if a.booking_id}
-    by_user = {a.user_id: a for a in attendances if a.user_id}
-    rows, shown = [], set()
-    bookings = (
+    @property
+    def no_show(self) -> bool:
+        """Marked a no-show when the register was closed, and still not present."""
+        return self.is_confirmed and self.booking.no_show and not self.present
+
+
+# The check-in desk lists the roll's lines: key, name, organisation, booking, attendance, is_waiting.
+DeskRow = RollLine
+
+
+def roll_counts(lines) -> dict[str, int]:
+    """Counts of a roll's lines: booked (confirmed places), waiting, present, walk_ins, no_shows."""
+    counts = {"booked": 0, "waiting": 0, "present": 0, "walk_ins": 0, "no_shows": 0}
+    for line in lines:
+        counts["booked"] += line.is_confirmed
+        counts["waiting"] += line.is_waiting
+        counts["present"] += line.present
+        counts["walk_ins"] += line.present and line.walk_in
+        counts["no_shows"] += line.no_show
+    return counts
+
+
+@dataclass
+class SessionRoll:
+    """Everyone on a session's roll, each once: see ``session_roll`` for the pairing rule."""
+
+    session: TrainingSession
+    lines: list[RollLine]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return roll_counts(self.lines)
+
+    @cached_property
+    def _by_email(self) -> dict[str, RollLine]:
+        by_email = {}
+        for line in self.lines:
+            if line.booking is not None and line.booking.user.email:
+                by_email.setdefault(line.booking.user.email.casefold(), line)
+        for line in self.lines:
+            if line.attendance is not None:
+                for known in (line.attendance.email, getattr(line.attendance.user, "email", "")):
+                    if known:
+                        by_email.setdefault(known.casefold(), line)
+        return by_email
+
+    def line_for_email(self, email: str) -> RollLine | None:
+        """The line of the person using this email: a booking's account first, then an attendance's email or account."""
+        return self._by_email.get(email.strip().casefold())
+
+
+def session_roll(*, session: TrainingSession) -> SessionRoll:
+    """Who is on a session's roll, pairing each attendance with the booking it belongs to. Two queries.
+
+    The rule, used by the check-in desk, the register and its files, the paper
+    register upload and closing the register: the roll holds the session's
+    confirmed and waiting bookings (cancelled ones are not on it) and all its
+    attendances. An attendance belongs to a booking on the roll when it is
+    linked to it (``attendance.booking``), else when it has the same account
+    (``attendance.user == booking.user``), else the same email, ignoring case
+    (``attendance.email`` and ``booking.user.email``), tried in that order for
+    every attendance before the next. Each attendance pairs with at most one
+    booking and each booking with at most one attendance. The attendances left
+    over are walk-ins: present with no live booking (someone who cancelled and
+    then came is a walk-in). So a waiting-list person who checked in from the
+    poster as a walk-in is one line, waiting and present.
+
+    Lines come confirmed, then waiting, then walk-ins, each by name.
+    """
+    bookings = list(
         Booking.objects.filter(session=session, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING])
         .select_related("user")
     )
-    for booking in bookings:
-        attendance = by_booking.get(booking.pk) or by_user.get(booking.user_id)
-        if attendance:
-            shown.add(attendance.pk)
-        rows.append(DeskRow(f"b{booking.pk}", booking.user.get_full_name() or booking.user.email,
-                            booking.user.organisation_name, booking, attendance))
-    for attendance in attendances:
-        if attendance.pk not in shown:
-            rows.append(DeskRow(f"a{attendance.pk}", attendance.display_name, attendance.organisation_name, None, attendance))
-    rows.sort(key=lambda row: (row.is_waiting, row.name.casefold()))
+    unpaired = list(Attendance.objects.filter(session=session).select_related("user"))
+    free = {booking.pk: booking for booking in bookings}
+    attendance_of: dict[int, Attendance] = {}
+
+    def email(value: str):
+        return value.casefold() if value else None
+
+    for attendance_key, booking_key in (
+        (lambda a: a.booking_id, lambda b: b.pk),
+        (lambda a: a.user_id, lambda b: b.user_id),
+        (lambda a: email(a.email), lambda b: email(b.user.email)),
+    ):
+        index = {booking_key(booking): booking for booking in free.values()}
+        left = []
+        for attendance in unpaired:
+            key = attendance_key(attendance)
+            booking = index.pop(key, None) if key is not None else None
+            if booking is None:
+                left.append(attendance)
+            else:
+                attendance_of[booking.pk] = attendance
+                del free[booking.pk]
+        unpaired = left
+    lines = [RollLine(booking, attendance_of.get(booking.pk)) for booking in bookings]
+    lines += [RollLine(None, attendance) for attendance in unpaired]
+    lines.sort(key=lambda line: (line.walk_in, line.is_waiting, line.name.casefold()))
+    return SessionRoll(session=session, lines=lines)
+
+
+def desk_rows(*, session: TrainingSession, query: str = "", roll: SessionRoll | None = None) -> list[DeskRow]:
+    """The check-in desk's list: the session's roll by name, waiting list last.
+
+    ``query`` searches name and organisation.
+    """
+    roll = roll or session_roll(session=session)
+    rows = sorted(roll.lines, key=lambda row: (row.is_waiting, row.name.casefold()))
     if query:
         needle = query.casefold().strip()
         rows = [row for row in rows if needle in row.name.casefold() or needle in row.organisation.casefold()]
     return rows
 
 
-def desk_counts(*, session: TrainingSession) -> dict[str, int]:
-    """The desk's live counts: present, booked (confirmed places), walk-ins (present without a booking), waiting."""
-    counts = Booking.objects.filter(session=session).aggregate(
-        booked=Count("pk", filter=Q(status=BookingStatus.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
-    )
-    attendance = session.attendances.aggregate(
-        present=Count("pk"), walk_ins=Count("pk", filter=Q(booking__isnull=True))
-    )
-    return {**counts, **attendance}
+def desk_counts(*, session: TrainingSession, roll: SessionRoll | None = None) -> dict[str, int]:
+    """The desk's live counts, from the roll: present, booked (confirmed places), walk-ins, waiting."""
+    counts = (roll or session_roll(session=session)).counts
+    return {name: counts[name] for name in ("present", "booked", "walk_ins", "waiting")}
 
 
 def sessions_run_by(*, user, is_team: bool) -> QuerySet[TrainingSession]:

@@ -8,28 +8,28 @@ from django.utils import timezone
 
 from crm.models import OrganisationType
 
-from ..models import Attendance, Booking, BookingStatus, TrainingSession
+from ..models import TrainingSession
+from ..selectors import RollLine, roll_counts, session_roll
 
 
-@dataclass
-class RegisterLine:
-    """One person on the register: booked (confirmed or waiting) or a walk-in, present or not."""
+class RegisterLine(RollLine):
+    """One person on the register: booked (confirmed or waiting) or a walk-in, present or not.
 
-    name: str
-    email: str
-    organisation: str = ""
-    organisation_type: str = ""
-    job_role: str = ""
-    booking: Booking | None = None
-    attendance: Attendance | None = None
+    A line of the session's roll (``events.selectors.session_roll``), with what the
+    register shows: name, email, organisation, present, walk_in and no_show come from there.
+    """
 
     @property
-    def present(self) -> bool:
-        return self.attendance is not None
+    def organisation_type(self) -> str:
+        if self.booking is not None:
+            return self.booking.user.organisation_type
+        return self.attendance.organisation_type or getattr(self.person, "organisation_type", "")
 
     @property
-    def walk_in(self) -> bool:
-        return self.booking is None
+    def job_role(self) -> str:
+        if self.booking is not None:
+            return self.booking.user.job_role
+        return self.attendance.job_role or getattr(self.person, "job_role", "")
 
     @property
     def booking_status(self) -> str:
@@ -47,10 +47,6 @@ class RegisterLine:
     def method(self) -> str:
         return self.attendance.get_method_display() if self.attendance else ""
 
-    @property
-    def no_show(self) -> bool:
-        return bool(self.booking and self.booking.no_show)
-
 
 @dataclass
 class Register:
@@ -58,68 +54,37 @@ class Register:
     lines: list[RegisterLine] = field(default_factory=list)
 
     @property
+    def counts(self) -> dict[str, int]:
+        """The roll's counts (``events.selectors.roll_counts``), the same the check-in desk shows."""
+        return roll_counts(self.lines)
+
+    @property
     def booked(self) -> int:
-        return sum(1 for line in self.lines if line.booking and line.booking.status == BookingStatus.CONFIRMED)
+        return self.counts["booked"]
 
     @property
     def waiting(self) -> int:
-        return sum(1 for line in self.lines if line.booking and line.booking.status == BookingStatus.WAITING)
+        return self.counts["waiting"]
 
     @property
     def present(self) -> int:
-        return sum(1 for line in self.lines if line.present)
+        return self.counts["present"]
 
     @property
     def walk_ins(self) -> int:
-        return sum(1 for line in self.lines if line.walk_in)
+        return self.counts["walk_ins"]
 
     @property
     def no_shows(self) -> int:
-        return sum(1 for line in self.lines if line.no_show)
+        return self.counts["no_shows"]
 
 
 def session_register(*, session: TrainingSession) -> Register:
-    """Everyone confirmed or waiting, each with their attendance, then the walk-ins (present without a booking).
+    """Everyone confirmed, then waiting, each with their attendance, then the walk-ins (present without a booking).
 
-    An attendance belongs to a booking by its link, else by the same account or
-    email (a waiting-list person who checked in at the door as a walk-in), so
-    nobody is listed twice.
+    The lines are the session's roll (``events.selectors.session_roll``), so the
+    register pairs attendances with bookings exactly as the check-in desk does
+    and nobody is listed twice.
     """
-    bookings = list(
-        Booking.objects.filter(session=session, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING])
-        .select_related("user")
-    )
-    attendances = list(Attendance.objects.filter(session=session).select_related("user"))
-    by_booking = {a.booking_id: a for a in attendances if a.booking_id}
-    by_user = {a.user_id: a for a in attendances if a.user_id}
-    by_email = {a.email.lower(): a for a in attendances if a.email}
-    used = set()
-    booked, walk_ins = [], []
-    for booking in bookings:
-        user = booking.user
-        attendance = (
-            by_booking.get(booking.pk) or by_user.get(user.pk) or by_email.get(user.email.lower())
-        )
-        if attendance is not None and attendance.pk in used:
-            attendance = None
-        if attendance is not None:
-            used.add(attendance.pk)
-        booked.append(RegisterLine(
-            name=user.get_full_name() or user.email, email=user.email, organisation=user.organisation_name,
-            organisation_type=user.organisation_type, job_role=user.job_role, booking=booking, attendance=attendance,
-        ))
-    for attendance in attendances:
-        if attendance.pk in used:
-            continue
-        person = attendance.user
-        walk_ins.append(RegisterLine(
-            name=attendance.display_name, email=person.email if person else attendance.email,
-            organisation=attendance.organisation_name or getattr(person, "organisation_name", ""),
-            organisation_type=attendance.organisation_type or getattr(person, "organisation_type", ""),
-            job_role=attendance.job_role or getattr(person, "job_role", ""), attendance=attendance,
-        ))
-
-    def order(line: RegisterLine):
-        return (line.booking is not None and line.booking.status == BookingStatus.WAITING, line.name.casefold())
-
-    return Register(session=session, lines=sorted(booked, key=order) + sorted(walk_ins, key=order))
+    roll = session_roll(session=session)
+    return Register(session=session, lines=[RegisterLine(line.booking, line.attendance) for line in roll.lines])

@@ -20,6 +20,7 @@ from crm import roles
 
 from ..errors import CheckInError
 from ..models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionStatus, TrainingSession
+from ..selectors import session_roll
 from .booking import _lock, _when, is_team
 
 User = get_user_model()
@@ -210,34 +211,43 @@ def desk_mark(*, booking: Booking, by, now: dt.datetime | None = None) -> CheckI
 
 @transaction.atomic
 def attendance_undo(*, attendance: Attendance, by) -> None:
-    """A trainer takes back a mark made in error. Once the register is closed, a booking un-marked is a no-show."""
+    """A trainer takes back a mark made in error. Once the register is closed, a booking un-marked is a no-show.
+
+    The booking is the one the attendance pairs with on the session's roll (``events.selectors.session_roll``).
+    """
     _require_runner(by, attendance.session)
     session = _lock(attendance.session)
-    booking = attendance.booking
+    booking = None
+    if session.register_closed_at:
+        line = next((line for line in session_roll(session=session).lines
+                     if line.attendance is not None and line.attendance.pk == attendance.pk), None)
+        booking = line.booking if line is not None and line.is_confirmed else None
     Attendance.objects.filter(pk=attendance.pk).delete()
-    if session.register_closed_at and booking is not None and booking.status == BookingStatus.CONFIRMED:
+    if booking is not None:
         Booking.objects.filter(pk=booking.pk).update(no_show=True)
 
 
 @transaction.atomic
 def register_close(*, session: TrainingSession, by, now: dt.datetime | None = None) -> dict[str, int]:
-    """After the session: everyone booked and not marked present is a no-show. Safe to run again after corrections."""
+    """After the session: every confirmed booking not present is a no-show. Safe to run again after corrections.
+
+    Present means paired with an attendance on the session's roll (``events.selectors.session_roll``), so a
+    booking whose person checked in as a walk-in, with the same account or email, is present, not a no-show.
+    """
     _require_runner(by, session)
     now = now or timezone.now()
     session = _lock(session)
     if now < session.ends_at:
         raise CheckInError("register_not_over", ends=_when(session.ends_at))
-    confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
-    present = confirmed.filter(attendance__isnull=False)
-    present.update(no_show=False)
-    no_shows = confirmed.filter(attendance__isnull=True).update(no_show=True)
+    roll = session_roll(session=session)
+    confirmed = [line for line in roll.lines if line.is_confirmed]
+    Booking.objects.filter(pk__in=[line.booking.pk for line in confirmed if line.present]).update(no_show=False)
+    absent = [line.booking.pk for line in confirmed if not line.present]
+    Booking.objects.filter(pk__in=absent).update(no_show=True)
     TrainingSession.objects.filter(pk=session.pk).update(register_closed_at=now)
     session.register_closed_at = now
-    return {
-        "present": session.attendances.count(),
-        "no_shows": no_shows,
-        "walk_ins": session.attendances.filter(booking__isnull=True).count(),
-    }
+    counts = roll.counts
+    return {"present": counts["present"], "no_shows": len(absent), "walk_ins": counts["walk_ins"]}
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from crm import roles
 from ..errors import CheckInError
 from ..models import Attendance, Booking
 from ..qr import qr_png, qr_svg
-from ..selectors import desk_counts, desk_rows, sessions_run_by
+from ..selectors import desk_counts, desk_rows, session_roll, sessions_run_by
 from ..services import attendance_undo, checkin_token_regenerate, desk_mark, is_team, ticket_check_in
 from .runner import runnable_session, runner_view
 
@@ -54,10 +54,11 @@ def my_sessions(request):
 
 def _desk_context(request, session, *, notice=None, notice_ok=True):
     query = request.GET.get("q", "").strip()
+    roll = session_roll(session=session)  # read once: the list and the counts are the same people
     return {
         "session": session,
-        "rows": desk_rows(session=session, query=query),
-        "counts": desk_counts(session=session),
+        "rows": desk_rows(session=session, query=query, roll=roll),
+        "counts": desk_counts(session=session, roll=roll),
         "query": query,
         "notice": notice,
         "notice_ok": notice_ok,
