@@ -1,0 +1,19 @@
+from django.core.exceptions import PermissionDenied
+from wagtail import hooks
+from wagtail.models import PageViewRestriction
+
+
+@hooks.register("before_serve_page")
+def refuse_signed_in_people_outside_a_pages_groups(page, request, serve_args, serve_kwargs):
+    """A page restricted to some roles answers 403 to people signed in without them.
+
+    Wagtail would send them to the sign-in page, which - as they are already signed
+    in - sends them straight back: a loop instead of an answer (as in the admin, see
+    ``AdminAccessMiddleware``). People not signed in still get Wagtail's sign-in redirect.
+    """
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        if restriction.restriction_type == PageViewRestriction.GROUPS and not restriction.accept_request(request):
+            raise PermissionDenied("Your account does not have the role this page needs.")
+    return None
