@@ -1,9 +1,12 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils.text import slugify
+from wagtail.models import PageViewRestriction, Site
 
-from crm.models import Organisation, OrganisationType, Ward
-from crm.models import User
+from crm.models import Organisation, OrganisationType, User, Ward
+from events.models import CoursePage, ReportingCategory, TrainingIndexPage
+from portal.models import StandardPage
 
 PASSWORD = "correct-horse-battery-staple"
 # The smallest file a PDF reader accepts: an external training certificate in tests.
@@ -52,3 +55,68 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     organisation_type = OrganisationType.COMMUNITY
     ward = factory.SubFactory(WardFactory)
     postcode = "W6 9JU"
+
+
+# --- Wagtail pages ------------------------------------------------------------------
+# wagtail-factories declares Wagtail 7 only, so pages are made here the way the admin makes them.
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A live page added under ``parent`` (by default the default site's home page).
+
+    ``restricted_to=[role, ...]`` limits who may see it, as the page's privacy setting does in the admin.
+    """
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.LazyAttribute(lambda page: slugify(page.title))
+
+    @classmethod
+    def default_parent(cls):
+        return Site.objects.get(is_default_site=True).root_page
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        page = model_class(*args, **kwargs)
+        (parent or cls.default_parent()).add_child(instance=page)
+        return page
+
+    @factory.post_generation
+    def restricted_to(self, create, extracted, **kwargs):
+        if create and extracted:
+            restriction = PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.GROUPS)
+            restriction.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+
+class StandardPageFactory(PageFactory):
+    class Meta:
+        model = StandardPage
+
+    introduction = "A page for the tests."
+
+
+class TrainingIndexPageFactory(PageFactory):
+    class Meta:
+        model = TrainingIndexPage
+
+    title = "Training"
+
+
+class CoursePageFactory(PageFactory):
+    """A course under the training index (made when there is none yet)."""
+
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "A course for the tests."
+    audience = "Council staff"
+    duration = "2 hours"
+    reporting_category = ReportingCategory.OTHER
+
+    @classmethod
+    def default_parent(cls):
+        return TrainingIndexPage.objects.first() or TrainingIndexPageFactory()

@@ -4,22 +4,38 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from events.models import TrainingRequirement, TrainingSession
 from crm import roles
+from events.models import CourseLesson, ReportingCategory, TrainingRequirement, TrainingSession
+from tests.factories import CoursePageFactory
 
 
 @pytest.fixture
 def wrap(db):
-    from events.demo import courses
-
-    return courses()["wrap"]
+    """WRAP, open to anyone, with three lessons of pre-reading."""
+    course = CoursePageFactory(
+        title="Workshop to Raise Awareness of Prevent (WRAP)", slug="wrap", reporting_category=ReportingCategory.WRAP
+    )
+    for order, title in enumerate(("What is the Prevent duty?", "Recognising vulnerability", "Making a referral")):
+        CourseLesson.objects.create(page=course, sort_order=order, title=title, minutes=5, body=[])
+    return course
 
 
 @pytest.fixture
 def member_course(db):
-    from events.demo import courses
+    """Training for elected Members: its page is restricted to Members and the team."""
+    return CoursePageFactory(
+        title="Prevent training for elected Members", slug="member-training",
+        reporting_category=ReportingCategory.MEMBER, restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
+    )
 
-    return courses()["member"]
+
+@pytest.fixture
+def school_course(db):
+    """Whole-school briefings, which do not count towards Members' training."""
+    return CoursePageFactory(
+        title="Prevent briefing for school staff", slug="school-staff-briefing",
+        reporting_category=ReportingCategory.EDUCATION,
+    )
 
 
 @pytest.fixture

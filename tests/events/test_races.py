@@ -22,6 +22,7 @@ from events.errors import BookingError
 from events.models import Attendance, Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_cancel, booking_create, ticket_check_in
 from crm.models import User
+from tests.factories import CoursePageFactory
 from tests.pagetree import restore_home_page
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -31,10 +32,8 @@ START_TIMEOUT = 30  # seconds for every thread to reach the start line
 
 @pytest.fixture
 def course():
-    from events.demo import courses
-
     restore_home_page()
-    return courses()["wrap"]
+    return CoursePageFactory()
 
 
 def new_session(course, capacity):

@@ -5,10 +5,20 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
 from events.errors import MESSAGES, BookingError
-from events.models import Attendance, Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
+from crm.models import User
+from events.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CalendarSubscription,
+    SessionStatus,
+    SessionVisibility,
+    TrainingSession,
+)
 from events.services import (
     Colleague,
     SessionRun,
@@ -119,11 +129,13 @@ def test_no_booking_after_the_deadline(make_session, people):
 def test_no_booking_for_a_past_session(make_session, people):
     session = make_session(days=-1)
     refused("session_started", booking_create, session=session, user=people[0])
+    assert not Booking.objects.exists()
 
 
 def test_no_booking_for_a_cancelled_session(make_session, people):
     session = make_session(status=SessionStatus.CANCELLED)
     refused("session_cancelled", booking_create, session=session, user=people[0])
+    assert not Booking.objects.exists()
 
 
 def test_closed_session_is_booked_by_the_team_not_the_public(make_session, people, team_admin):
@@ -207,6 +219,8 @@ def test_a_cancelled_booking_cannot_be_cancelled_again(make_session, people):
     booking = booking_create(session=make_session(), user=people[0])
     booking_cancel(booking=booking, by=people[0])
     refused("already_cancelled", booking_cancel, booking=booking, by=people[0])
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
 
 
 def test_rebooking_after_cancelling_makes_a_new_booking(make_session, people):
@@ -252,6 +266,8 @@ def test_group_booking_is_all_or_nothing(make_session, people):
 def test_group_booking_refuses_duplicates(make_session, people):
     colleagues = [Colleague("A", "a@school.example"), Colleague("A again", "A@school.example")]
     refused("duplicate_colleague", group_booking_create, session=make_session(), lead=people[0], colleagues=colleagues)
+    assert not Booking.objects.exists()
+    assert not User.objects.filter(email__iexact="a@school.example").exists()
 
 
 # --- sessions ---------------------------------------------------------------------------
@@ -326,10 +342,15 @@ def test_a_run_of_first_tuesdays(wrap, team_admin):
     with time_machine.travel(dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)):
         sessions = session_run_create(run=run, by=team_admin)
     assert len(sessions) == 6
-    # Times are Europe/London wall-clock: 10:00 in winter (GMT) and in summer (BST).
-    assert [timezone.localtime(s.starts_at).hour for s in sessions] == [10] * 6
-    assert sessions[4].starts_at.utcoffset() is not None
-    assert timezone.localtime(sessions[4].starts_at).utcoffset() == dt.timedelta(hours=1)
+    # Times are Europe/London wall-clock: 10:00 in winter (GMT, 10:00 UTC) and in summer (BST, 09:00 UTC).
+    stored = [s.starts_at for s in TrainingSession.objects.order_by("starts_at")]
+    utc = dt.UTC
+    assert stored == [
+        dt.datetime(2027, 1, 5, 10, tzinfo=utc), dt.datetime(2027, 2, 2, 10, tzinfo=utc),
+        dt.datetime(2027, 3, 2, 10, tzinfo=utc), dt.datetime(2027, 4, 6, 9, tzinfo=utc),
+        dt.datetime(2027, 5, 4, 9, tzinfo=utc), dt.datetime(2027, 6, 1, 9, tzinfo=utc),
+    ]
+    assert [timezone.localtime(s).strftime("%H:%M %Z") for s in stored] == ["10:00 GMT"] * 3 + ["10:00 BST"] * 3
 
 
 def test_a_run_of_last_fridays_and_weekly_runs(wrap):
@@ -386,7 +407,12 @@ def test_attendance_is_recorded_once(make_session, people, make_user):
     assert len(first.certificate_code) == 10
 
 
-def test_a_new_calendar_address_revokes_the_old(people):
+def test_a_new_calendar_address_revokes_the_old(people, client):
     first = calendar_subscription_reset(user=people[0]).token
+    assert client.get(reverse("events:personal_feed", args=[first])).status_code == 200
     second = calendar_subscription_reset(user=people[0]).token
     assert first != second
+    assert client.get(reverse("events:personal_feed", args=[first])).status_code == 404
+    feed = client.get(reverse("events:personal_feed", args=[second]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    assert CalendarSubscription.objects.filter(user=people[0]).count() == 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from events.models import (
     Attendance,
+    ReportingCategory,
     SessionStatus,
     TrainingReminder,
     TrainingRequirement,
@@ -37,6 +38,7 @@ from events.services.requirements import (
 )
 from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
+from tests.factories import CoursePageFactory
 from tests.pagetree import restore_home_page
 
 NOTHING = {"not_started": 0, "renewal": 0, "expired": 0}
@@ -79,10 +81,8 @@ def long_date(day: dt.date) -> str:
 # --- People who have not started -----------------------------------------------------------------
 
 def test_someone_not_started_is_reminded_once_with_the_next_sessions_and_the_certificate_link(
-    requirement, member, member_course, make_session, make_user, send
+    requirement, member, member_course, school_course, make_session, make_user, send
 ):
-    from events.demo import courses
-
     first = make_session(days=3, course=member_course, venue="Council Chamber")
     full = make_session(days=5, capacity=1)
     booking_create(session=full, user=make_user(roles.LEARNER))
@@ -91,7 +91,7 @@ def test_someone_not_started_is_reminded_once_with_the_next_sessions_and_the_cer
     too_late = make_session(days=40)  # only the next four are listed
     deadline_passed = make_session(days=2, booking_deadline=timezone.now() - dt.timedelta(hours=1))
     cancelled = make_session(days=4, status=SessionStatus.CANCELLED)
-    other_course = make_session(days=1, course=courses()["school"])
+    other_course = make_session(days=1, course=school_course)
 
     sent = send(requirement_reminders_send)
 
@@ -320,12 +320,10 @@ def test_a_refused_certificate_tells_the_person_why_and_how_to_send_another(requ
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_send_each_email_once(make_user, team_admin):
-    from events.demo import courses
-
     restore_home_page()
     rule = TrainingRequirement.objects.create(name="Prevent training for elected Members")
     rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
-    rule.courses.add(courses()["member"])
+    rule.courses.add(CoursePageFactory(reporting_category=ReportingCategory.MEMBER))
     members = [make_user(roles.ELECTED_MEMBER) for _ in range(8)]
     mail.outbox.clear()
     barrier = threading.Barrier(2)

@@ -1,8 +1,11 @@
 """Every role's access to the public site and the Wagtail admin, allowed and refused."""
+
 import pytest
 from django.urls import reverse
 
 from crm import roles
+from crm.models import OrganisationType
+from tests.factories import OrganisationFactory, StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -11,16 +14,20 @@ ADMIN_ORGANISATIONS = "/admin/crm/organisations/"
 ADMIN_USERS = "/admin/users/"
 ADMIN_SETTINGS = "/admin/settings/portal/teamcontactsettings/"
 PUBLIC_PAGES = ("/", "/accounts/login/", "/accounts/signup/")
-MEMBER_AREAS = {"/faith-forum/": roles.FAITH_FORUM_MEMBER, "/advisory-group/": roles.PAG_MEMBER}
+# url: (page title, the role it is for)
+MEMBER_AREAS = {
+    "/faith-forum/": ("Faith Forum", roles.FAITH_FORUM_MEMBER),
+    "/advisory-group/": ("Prevent Advisory Group", roles.PAG_MEMBER),
+}
+REFUSED_TITLE = b"<h1>You cannot see this page</h1>"
+REFUSED_REASON = b"Your account does not have the role this page needs."
 
 
-@pytest.fixture(autouse=True)
-def demo_site(db):
-    from crm import demo as crm_demo
-    from portal import demo as portal_demo
-
-    crm_demo.seed()
-    portal_demo.seed()
+@pytest.fixture
+def member_areas(db):
+    """The member areas as the team sets them up: pages restricted to their members and the team."""
+    for url, (title, role) in MEMBER_AREAS.items():
+        StandardPageFactory(title=title, slug=url.strip("/"), restricted_to=[role, roles.PREVENT_ADMIN])
 
 
 def signed_in(client, make_user, role):
@@ -29,9 +36,10 @@ def signed_in(client, make_user, role):
     return user
 
 
-def admin_refused(response):
-    """Signed in without admin access: a plain 403 page, never the admin."""
-    return response.status_code == 403 and b"You cannot see this page" in response.content
+def assert_refused(response, url):
+    """Signed in without the role: the site's plain 403 page saying why, never the page itself."""
+    assert response.status_code == 403, url
+    assert REFUSED_TITLE in response.content and REFUSED_REASON in response.content, url
 
 
 def admin_area_refused(client, url):
@@ -56,10 +64,10 @@ def test_anonymous_is_sent_to_sign_in_for_account_and_admin(client):
 
 
 @pytest.mark.parametrize("url", list(MEMBER_AREAS))
-def test_anonymous_is_sent_to_sign_in_for_member_areas(client, url):
+def test_anonymous_is_sent_to_sign_in_for_member_areas(client, member_areas, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == f"/accounts/login/?next={url}"
 
 
 @pytest.mark.parametrize(
@@ -69,27 +77,31 @@ def test_public_site_roles_are_refused_the_admin(client, make_user, role):
     signed_in(client, make_user, role)
     assert client.get(reverse("portal:account")).status_code == 200
     for url in (ADMIN_HOME, ADMIN_ORGANISATIONS, ADMIN_USERS, ADMIN_SETTINGS):
-        assert admin_refused(client.get(url)), url
+        assert_refused(client.get(url), url)
 
 
 @pytest.mark.parametrize("role", roles.ALL_ROLES)
-def test_member_areas_open_only_to_their_members_and_the_team(client, make_user, role):
+def test_member_areas_open_only_to_their_members_and_the_team(client, make_user, member_areas, role):
     signed_in(client, make_user, role)
-    for url, members_role in MEMBER_AREAS.items():
+    for url, (title, members_role) in MEMBER_AREAS.items():
         response = client.get(url)
+        heading = f"<h1>{title}</h1>".encode()
         if role in (members_role, roles.PREVENT_ADMIN):
             assert response.status_code == 200, (role, url)
+            assert heading in response.content, (role, url)
         else:
-            assert response.status_code in (302, 403), (role, url)
-            assert b"<h1>" + members_role.encode() not in response.content
+            # A 403 that says why, not Wagtail's sign-in redirect: signed in, that would loop.
+            assert_refused(response, (role, url))
+            assert heading not in response.content, (role, url)
 
 
 def test_outreach_officer_uses_the_crm_but_not_users_or_settings(client, make_user):
+    OrganisationFactory(name="Brook Green Primary School", organisation_type=OrganisationType.SCHOOL)
     signed_in(client, make_user, roles.OUTREACH_OFFICER)
     assert client.get(ADMIN_HOME).status_code == 200
     response = client.get(ADMIN_ORGANISATIONS)
     assert response.status_code == 200
-    assert b"Shepherd" in response.content
+    assert b"Brook Green Primary School" in response.content
     for url in (ADMIN_USERS, ADMIN_SETTINGS, "/admin/pages/"):
         assert admin_area_refused(client, url), url
 
@@ -103,6 +115,7 @@ def test_team_admin_reaches_every_admin_area(client, make_user):
 
 
 def test_organisations_export_to_csv_for_the_team(client, make_user):
+    OrganisationFactory(name="Brook Green Primary School", organisation_type=OrganisationType.SCHOOL, urn="100321")
     signed_in(client, make_user, roles.PREVENT_ADMIN)
     response = client.get(ADMIN_ORGANISATIONS + "?export=csv")
     assert response.status_code == 200

@@ -1,20 +1,25 @@
 """Editors build courses in the Wagtail admin: creatable where they belong, previewable, restrictable."""
+from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from events.models import CoursePage, TrainingIndexPage
-from portal.models import HomePage, StandardPage
-from tests.factories import UserFactory
 from crm import roles
+from events.models import CourseLesson, CoursePage, ReportingCategory, TrainingIndexPage
+from portal.models import HomePage, StandardPage
+from tests.factories import CoursePageFactory, TrainingIndexPageFactory, UserFactory
 
 
 class CoursePageTests(WagtailPageTestCase):
     def setUp(self):
-        from events.demo import courses
-
-        self.courses = courses()
-        self.index = TrainingIndexPage.objects.get()
+        self.index = TrainingIndexPageFactory()
+        wrap = CoursePageFactory(title="WRAP", slug="wrap", reporting_category=ReportingCategory.WRAP)
+        CourseLesson.objects.create(page=wrap, title="What is the Prevent duty?", body=[])
+        member = CoursePageFactory(
+            title="Prevent training for elected Members", reporting_category=ReportingCategory.MEMBER,
+            restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
+        )
+        self.courses = {"wrap": wrap, "member": member}
         self.editor = UserFactory(roles=[roles.PREVENT_ADMIN])
         self.client.force_login(self.editor)
 
@@ -61,10 +66,21 @@ class CoursePageTests(WagtailPageTestCase):
         wrap.refresh_from_db()
         self.assertNotEqual(wrap.title, "WRAP (draft title)")
 
-    def test_member_course_is_restricted_to_members_and_the_team(self):
-        restriction = PageViewRestriction.objects.get(page=self.courses["member"])
+    def test_a_course_restricted_to_some_groups_is_booked_only_by_them_and_the_team(self):
+        member, wrap = self.courses["member"], self.courses["wrap"]
+        self.assertEqual(member.eligible_group_names(), {roles.ELECTED_MEMBER, roles.PREVENT_ADMIN})
+        self.assertIsNone(wrap.eligible_group_names())
+        learner, councillor = UserFactory(roles=[roles.LEARNER]), UserFactory(roles=[roles.ELECTED_MEMBER])
         self.assertEqual(
-            set(restriction.groups.values_list("name", flat=True)), {roles.ELECTED_MEMBER, roles.PREVENT_ADMIN}
+            [member.is_open_to(person) for person in (learner, councillor, self.editor)], [False, True, True]
         )
-        self.assertEqual(self.courses["member"].eligible_group_names(), {roles.ELECTED_MEMBER, roles.PREVENT_ADMIN})
-        self.assertIsNone(self.courses["wrap"].eligible_group_names())
+        self.assertTrue(wrap.is_open_to(learner))
+
+    def test_a_restriction_set_in_the_admin_limits_who_may_book(self):
+        wrap = self.courses["wrap"]
+        response = self.client.post(
+            f"/admin/pages/{wrap.pk}/privacy/",
+            {"restriction_type": PageViewRestriction.GROUPS, "groups": [Group.objects.get(name=roles.TRAINER).pk]},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(CoursePage.objects.get(pk=wrap.pk).eligible_group_names(), {roles.TRAINER})

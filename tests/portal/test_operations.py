@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
 
 from crm.models import Organisation, Ward
 from crm import roles
@@ -105,3 +106,13 @@ def test_seed_demo_is_idempotent_and_covers_every_role():
     councillor = User.objects.get(email="councillor@demo.example")
     assert (councillor.member_side, councillor.is_cabinet_member) == ("administration", True)
     assert councillor.check_password("prevent-demo-2026")
+    # The demo's member-only pages are restricted as the team would restrict them.
+    restricted = {
+        restriction.page.slug: set(restriction.groups.values_list("name", flat=True))
+        for restriction in PageViewRestriction.objects.select_related("page")
+    }
+    assert restricted == {
+        "faith-forum": {roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN},
+        "advisory-group": {roles.PAG_MEMBER, roles.PREVENT_ADMIN},
+        "member-training": {roles.ELECTED_MEMBER, roles.PREVENT_ADMIN},
+    }
