@@ -1,10 +1,11 @@
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .models import Organisation, Ward
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(ExportModelViewSet):
     model = Organisation
     name = "organisations"
     url_prefix = "crm/organisations"
@@ -13,11 +14,14 @@ class OrganisationViewSet(ModelViewSet):
     list_display = ["name", "organisation_type", "ward", "postcode", "is_active"]
     list_filter = ["organisation_type", "ward", "is_active"]
     search_fields = ["name", "postcode", "urn"]
-    list_export = ["name", "organisation_type", "urn", "ward", "address", "postcode", "email", "phone", "website", "is_active"]
+    list_export = [
+        "name", "organisation_type", "urn", "ward", "address", "postcode", "email", "phone", "website", "is_active",
+    ]
     export_filename = "organisations"
+    export_names_people = False  # general contact addresses, not people's
 
 
-class WardViewSet(ModelViewSet):
+class WardViewSet(ExportModelViewSet):
     model = Ward
     name = "wards"
     url_prefix = "crm/wards"
@@ -27,6 +31,7 @@ class WardViewSet(ModelViewSet):
     list_display = ["name"]
     search_fields = ["name"]
     list_export = ["name"]
+    export_names_people = False
 
 
 class CrmViewSetGroup(ModelViewSetGroup):
@@ -39,3 +44,9 @@ class CrmViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_crm_viewsets():
     return CrmViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_export_log_action(actions):
+    """Downloads that name people (registers, compliance lists, admin lists) appear in Reports → Site history."""
+    actions.register_action(EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE)

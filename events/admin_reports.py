@@ -5,20 +5,17 @@ Three screens, every one of them for the team only (names and counts alike):
 - the overview: each active requirement, counted by status, and for elected Members
   by Administration, Opposition and Cabinet;
 - the drill-down: one requirement person by person, filtered by status and side,
-  exported to CSV or XLSX by Wagtail's ``ReportView``;
+  exported to CSV or XLSX by Wagtail's ``ReportView`` through ``crm.exports`` (every download logged);
 - the public summary: counts only, small numbers suppressed, to paste into a committee report.
 
 The status rules and the counting live in ``events.compliance``; this module only shows them.
 """
 from __future__ import annotations
 
-import csv
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,9 +28,9 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.log_actions import log
 from wagtail.admin.widgets.button import HeaderButton
 
+from crm.exports import CSV, SpreadsheetExportMixin, csv_bytes, spreadsheet_response
 from crm.models import MemberSide
 
 from .compliance import (
@@ -123,8 +120,9 @@ def _name(status: PersonStatus) -> str:
     return status.user.get_full_name() or status.user.email
 
 
-def _yes(value: bool) -> str:
-    return "Yes" if value else ""
+def _on_screen(value):
+    # On screen a tick-box column shows only the Yes; the export says Yes or No.
+    return ("Yes" if value else "") if isinstance(value, bool) else value
 
 
 # Each column of the drill-down and its export: name -> (heading, value). Member-only ones are marked.
@@ -134,12 +132,12 @@ PERSON_FIELDS: dict[str, tuple[str, object]] = {
     "organisation": ("Organisation", lambda s: s.user.organisation_name),
     "political_group": ("Political group", lambda s: s.user.political_group),
     "side": ("Side", lambda s: s.user.get_member_side_display()),
-    "cabinet": ("Cabinet", lambda s: _yes(s.user.is_cabinet_member)),
+    "cabinet": ("Cabinet", lambda s: s.user.is_cabinet_member),
     "status": ("Status", lambda s: s.label),
     "last_completed": ("Last completed", lambda s: s.last_completed),
     "valid_until": ("Valid until", lambda s: s.valid_until),
     "booked_session": ("Booked session", lambda s: str(s.booked_session) if s.booked_session else ""),
-    "pending_certificate": ("Certificate pending", lambda s: _yes(s.pending_certificate)),
+    "pending_certificate": ("Certificate pending", lambda s: s.pending_certificate),
 }
 MEMBER_FIELDS = ("political_group", "side", "cabinet")
 NO_WRAP = ("name", "status", "last_completed", "valid_until")
@@ -182,7 +180,7 @@ class PersonStatusFilterSet(WagtailFilterSet):
         return statuses
 
 
-class RequirementPeopleView(RequirementMixin, ReportView):
+class RequirementPeopleView(RequirementMixin, SpreadsheetExportMixin, ReportView):
     """One requirement, person by person, with names: the team's working list, exported to CSV or XLSX."""
 
     template_name = "events/admin/compliance_requirement.html"
@@ -191,6 +189,8 @@ class RequirementPeopleView(RequirementMixin, ReportView):
     verbose_name = "person"
     verbose_name_plural = "people"
     paginate_by = 100
+    export_names_people = True
+    export_what = "compliance list"
 
     def get_page_title(self):
         return self.requirement.name
@@ -207,11 +207,8 @@ class RequirementPeopleView(RequirementMixin, ReportView):
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "for_members": self.for_members}
 
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        """Exports name people: each is recorded in the audit log (Reports → Site history)."""
-        log(self.requirement, "events.export", user=self.request.user,
-            data={"what": "compliance list", "format": spreadsheet_format, "filters": self.request.GET.urlencode()})
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+    def get_export_about(self):
+        return self.requirement
 
     def get_queryset(self):
         return self.statuses
@@ -239,7 +236,7 @@ class RequirementPeopleView(RequirementMixin, ReportView):
                 columns.append(TitleColumn(name, label=heading, accessor=value, classname="w-whitespace-nowrap",
                                            get_url=lambda s: reverse("wagtailusers_users:edit", args=[s.user.pk])))
             else:
-                columns.append(Column(name, label=heading, accessor=value,
+                columns.append(Column(name, label=heading, accessor=lambda s, value=value: _on_screen(value(s)),
                                       classname="w-whitespace-nowrap" if name in NO_WRAP else None))
         return columns
 
@@ -280,15 +277,11 @@ class RequirementSummaryView(RequirementMixin, TemplateView):
             return self.csv_response()
         return super().get(request, *args, **kwargs)
 
-    def csv_response(self) -> HttpResponse:
+    def csv_response(self):
+        """Counts only, no names: written by the one export helper, and not an audited download."""
         headings, rows = self.table()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"compliance-summary-{slugify(self.requirement.name)}-{self.today:%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(headings)
-        writer.writerows(rows)
-        return response
+        return spreadsheet_response(csv_bytes(headings, rows), fmt=CSV, filename=filename)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,19 +6,29 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.views import generic
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from crm.exports import ExportIndexView, ExportModelViewSet
+
 from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
 from .admin_reports import ComplianceViewSet
 from .errors import BookingError
-from .models import Attendance, Booking, BookingStatus, CertificateStatus, ExternalCertificate, TrainingRequirement, TrainingSession
+from .models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CertificateStatus,
+    ExternalCertificate,
+    TrainingRequirement,
+    TrainingSession,
+)
 from .services import (
     SessionRun,
     booking_cancel,
@@ -49,7 +59,7 @@ register_permission_policy(Booking, PolicyWithout(Booking, without=("delete",)))
 register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificate, without=("add", "delete")))
 
 
-class SessionIndexView(generic.IndexView):
+class SessionIndexView(ExportIndexView):
     def get_base_queryset(self):
         # Attendance is what counts: each session shows how many were marked present.
         return super().get_base_queryset().annotate(present=Count("attendances"))
@@ -106,7 +116,7 @@ class BookingErrorsAsFormErrorsMixin:
             return self.form_invalid(form)
 
 
-class TrainingSessionViewSet(ModelViewSet):
+class TrainingSessionViewSet(ExportModelViewSet):
     model = TrainingSession
     name = "sessions"
     url_prefix = "training/sessions"
@@ -126,6 +136,7 @@ class TrainingSessionViewSet(ModelViewSet):
         "organisation", "status", "booking_deadline",
     ]
     export_filename = "training-sessions"
+    export_names_people = False
     ordering = ["-starts_at"]
     copy_view_enabled = True
 
@@ -149,7 +160,7 @@ class BookingEditView(BookingErrorsAsFormErrorsMixin, generic.EditView):
         return booking
 
 
-class BookingViewSet(ModelViewSet):
+class BookingViewSet(ExportModelViewSet):
     model = Booking
     name = "bookings"
     url_prefix = "training/bookings"
@@ -162,17 +173,19 @@ class BookingViewSet(ModelViewSet):
     list_filter = ["status", "session__course", "session"]
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "user__first_name", "user__last_name", "user__email", "user__organisation_name", "session", "status", "created_at",
-        "cancelled_at",
+        "user__first_name", "user__last_name", "user__email", "user__organisation_name", "session", "status",
+        "created_at", "cancelled_at",
     ]
     export_filename = "bookings"
+    export_names_people = True
+    export_select_related = ["session__course"]
     ordering = ["-created_at"]
 
     def get_form_class(self, for_update=False):
         return BookingEditForm if for_update else BookingCreateForm
 
 
-class AttendanceViewSet(ModelViewSet):
+class AttendanceViewSet(ExportModelViewSet):
     model = Attendance
     name = "attendance"
     url_prefix = "training/attendance"
@@ -183,14 +196,17 @@ class AttendanceViewSet(ModelViewSet):
     list_filter = ["method", "session__course", "session"]
     search_fields = ["full_name", "email", "user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "display_name", "email", "organisation_name", "organisation_type", "job_role", "session", "method", "checked_in_at",
-        "certificate_code",
+        "display_name", "email", "organisation_name", "organisation_type", "job_role", "session", "method",
+        "checked_in_at", "certificate_code",
     ]
+    export_headings = {"display_name": "Name"}
     export_filename = "attendance"
+    export_names_people = True
+    export_select_related = ["session__course", "user"]  # display_name reads the account
     ordering = ["-checked_in_at"]
 
 
-class TrainingRequirementViewSet(ModelViewSet):
+class TrainingRequirementViewSet(ExportModelViewSet):
     model = TrainingRequirement
     name = "requirements"
     url_prefix = "training/requirements"
@@ -199,6 +215,7 @@ class TrainingRequirementViewSet(ModelViewSet):
     list_display = ["name", "valid_for_months", "renewal_window_days", "external_certificate_name", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
+    export_names_people = False
 
 
 class CertificateReviewView(generic.EditView):
@@ -225,7 +242,7 @@ class CertificateReviewView(generic.EditView):
             return self.form_invalid(form)
 
 
-class ExternalCertificateViewSet(ModelViewSet):
+class ExternalCertificateViewSet(ExportModelViewSet):
     model = ExternalCertificate
     name = "certificates"
     url_prefix = "training/certificates"
@@ -239,8 +256,12 @@ class ExternalCertificateViewSet(ModelViewSet):
                            "reviewed_by", "reviewed_at", "review_note"]
     list_filter = ["status", "requirement"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "title"]
-    list_export = ["user", "user__email", "requirement", "title", "completed_on", "status", "uploaded_at", "reviewed_at"]
+    list_export = [
+        "user", "user__email", "requirement", "title", "completed_on", "status", "uploaded_at", "reviewed_at",
+    ]
+    export_headings = {"user": "Name"}
     export_filename = "external-certificates"
+    export_names_people = True
     ordering = ["status", "-uploaded_at"]
 
     def get_form_class(self, for_update=False):
@@ -284,9 +305,3 @@ def session_run_view(request):
 @hooks.register("register_admin_urls")
 def register_session_run_url():
     return [path("training/sessions/run/", session_run_view, name="events_session_run")]
-
-
-@hooks.register("register_log_actions")
-def register_export_log_actions(actions):
-    """Downloads of personal data (registers, compliance lists) appear in Reports → Site history."""
-    actions.register_action("events.export", "Export personal data", "Downloaded a list with names")

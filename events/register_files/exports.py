@@ -1,13 +1,13 @@
-"""The register written out: CSV and XLSX for spreadsheets, PDF for printing (with a Signature column)."""
+"""The register written out: CSV and XLSX (through ``crm.exports``), PDF for printing (with a Signature column)."""
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+
+from crm.exports import csv_bytes, xlsx_bytes
 
 from ..models import TrainingSession
 from .table import Register
@@ -16,6 +16,7 @@ EXPORT_COLUMNS = (
     "Name", "Email", "Organisation", "Organisation type", "Job role", "Booking status", "Present",
     "Checked in at", "Method", "No-show",
 )
+XLSX_WIDTHS = (28, 32, 30, 24, 24, 20, 9, 17, 22, 9)
 
 
 def register_filename(session: TrainingSession, extension: str) -> str:
@@ -29,58 +30,22 @@ def _yes_no(value: bool) -> str:
 
 
 def _export_rows(register: Register) -> Iterator[list]:
+    # Raw values: crm.exports escapes walk-ins' typed names, writes London times and Yes/No.
     for line in register.lines:
-        checked_in = line.checked_in_at.replace(second=0, microsecond=0, tzinfo=None) if line.present else None
         yield [
             line.name, line.email, line.organisation, line.organisation_type_label, line.job_role,
-            line.booking_status, _yes_no(line.present), checked_in, line.method, _yes_no(line.no_show),
+            line.booking_status, line.present, line.checked_in_at, line.method, line.no_show,
         ]
-
-
-def _no_formula(value):
-    # Walk-ins type their own names at the door: a name starting with "=" must not run as a
-    # spreadsheet formula when the CSV is opened (CSV injection). The apostrophe is Excel's own escape.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def register_csv(register: Register) -> bytes:
     """The register as UTF-8 CSV with a byte-order mark, so Excel shows accented names correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in _export_rows(register):
-        writer.writerow([
-            f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else _no_formula(value or "") for value in row
-        ])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(EXPORT_COLUMNS, _export_rows(register))
 
 
 def register_xlsx(register: Register) -> bytes:
     """The register as an Excel workbook: one sheet, headings frozen, check-in times as real dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Register"
-    sheet.append(EXPORT_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, row in enumerate(_export_rows(register), start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a formula
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-    for column, width in zip("ABCDEFGHIJ", (28, 32, 30, 24, 24, 20, 9, 17, 22, 9), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(EXPORT_COLUMNS, _export_rows(register), sheet_title="Register", column_widths=XLSX_WIDTHS)
 
 
 def register_pdf(register: Register, *, blank_rows: int = 5) -> bytes:

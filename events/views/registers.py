@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from wagtail.log_actions import log
 from django.views.decorators.http import require_POST
+
+from crm.exports import CONTENT_TYPES, export_audit
 
 from .. import register_files
 from ..errors import CheckInError
@@ -20,8 +21,8 @@ from .runner import runnable_session, runner_view
 __all__ = ["register", "register_pdf", "register_export", "register_upload", "register_close_view"]
 
 EXPORTS = {
-    "csv": (register_files.register_csv, "text/csv; charset=utf-8"),
-    "xlsx": (register_files.register_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (register_files.register_csv, CONTENT_TYPES["csv"]),
+    "xlsx": (register_files.register_xlsx, CONTENT_TYPES["xlsx"]),
 }
 
 
@@ -47,16 +48,17 @@ def register(request, pk):
     })
 
 
-def _log_download(request, session, fmt: str) -> None:
+def _log_download(request, session, table, fmt: str) -> None:
     """A register names people: every download is recorded in the audit log (Reports → Site history)."""
-    log(session, "events.export", user=request.user, data={"what": "register", "format": fmt})
+    export_audit(request.user, what="register", fmt=fmt, rows=len(table.lines), about=session)
 
 
 @runner_view
 def register_pdf(request, pk):
     session = runnable_session(request, pk)
-    _log_download(request, session, "pdf")
-    body = register_files.register_pdf(session_register(session=session))
+    table = session_register(session=session)
+    _log_download(request, session, table, "pdf")
+    body = register_files.register_pdf(table)
     return _file(body, "application/pdf", register_files.register_filename(session, "pdf"), disposition="inline")
 
 
@@ -65,9 +67,10 @@ def register_export(request, pk, fmt):
     if fmt not in EXPORTS:
         raise Http404("Registers can be exported as CSV or XLSX.")
     session = runnable_session(request, pk)
-    _log_download(request, session, fmt)
+    table = session_register(session=session)
+    _log_download(request, session, table, fmt)
     write, content_type = EXPORTS[fmt]
-    return _file(write(session_register(session=session)), content_type, register_files.register_filename(session, fmt))
+    return _file(write(table), content_type, register_files.register_filename(session, fmt))
 
 
 @runner_view
