@@ -1,11 +1,29 @@
 """Demo organisations and the borough's wards (idempotent)."""
+
 from .models import Organisation, OrganisationType, Ward
 
 WARDS = (
-    "Addison", "Avonmore", "Brook Green", "College Park and Old Oak", "Coningham", "Fulham Reach",
-    "Fulham Town", "Grove", "Hammersmith Broadway", "Lillie", "Munster", "Palace and Hurlingham",
-    "Parsons Green and Sandford", "Ravenscourt", "Sands End", "Shepherd's Bush Green", "Walham Green",
-    "Wendell Park", "West Kensington", "White City", "Wormholt",
+    "Addison",
+    "Avonmore",
+    "Brook Green",
+    "College Park and Old Oak",
+    "Coningham",
+    "Fulham Reach",
+    "Fulham Town",
+    "Grove",
+    "Hammersmith Broadway",
+    "Lillie",
+    "Munster",
+    "Palace and Hurlingham",
+    "Parsons Green and Sandford",
+    "Ravenscourt",
+    "Sands End",
+    "Shepherd's Bush Green",
+    "Walham Green",
+    "Wendell Park",
+    "West Kensington",
+    "White City",
+    "Wormholt",
 )
 
 # (name, type, ward, URN, postcode)

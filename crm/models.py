@@ -39,7 +39,11 @@ class Organisation(index.Indexed, models.Model):
     organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations")
     urn = models.CharField(
-        "URN", max_length=6, blank=True, validators=[urn_validator], help_text="Schools only: the DfE unique reference number."
+        "URN",
+        max_length=6,
+        blank=True,
+        validators=[urn_validator],
+        help_text="Schools only: the DfE unique reference number.",
     )
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)

@@ -5,6 +5,7 @@ Groups are created by migration ``crm.0002``; the permissions below are
 covered as soon as their tables exist. Granting only adds: a permission the
 team gave a group by hand in the admin is never taken away.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

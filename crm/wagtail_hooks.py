@@ -15,7 +15,16 @@ class OrganisationViewSet(ExportModelViewSet):
     list_filter = ["organisation_type", "ward", "is_active"]
     search_fields = ["name", "postcode", "urn"]
     list_export = [
-        "name", "organisation_type", "urn", "ward", "address", "postcode", "email", "phone", "website", "is_active",
+        "name",
+        "organisation_type",
+        "urn",
+        "ward",
+        "address",
+        "postcode",
+        "email",
+        "phone",
+        "website",
+        "is_active",
     ]
     export_filename = "organisations"
     export_names_people = False  # general contact addresses, not people's

@@ -1,19 +1,16 @@
 """Forms for the team's admin screens."""
+
 import datetime as dt
 
 from django import forms
 from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import CoursePage
-
-from .models import Booking, BookingStatus, ExternalCertificate
+from .models import Booking, BookingStatus, CoursePage, ExternalCertificate
 
 
 class BookingCreateForm(WagtailAdminModelForm):
-    join_waiting_list = forms.BooleanField(
-        required=False, label="Put them on the waiting list if the session is full"
-    )
+    join_waiting_list = forms.BooleanField(required=False, label="Put them on the waiting list if the session is full")
 
     class Meta:
         model = Booking
@@ -61,7 +58,10 @@ class SessionRunForm(forms.Form):
     online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, initial=25)
     deadline_days_before = forms.IntegerField(
-        min_value=0, initial=1, label="Close bookings this many days before", help_text="0 takes bookings until the start."
+        min_value=0,
+        initial=1,
+        label="Close bookings this many days before",
+        help_text="0 takes bookings until the start.",
     )
 
     def clean(self):
@@ -81,8 +81,10 @@ class CertificateReviewForm(WagtailAdminModelForm):
     """The team's decision on a certificate someone sent in."""
 
     decision = forms.ChoiceField(
-        choices=[("approved", "Approve: it counts from the date on the certificate"),
-                 ("rejected", "Refuse: say why below; the person is emailed")],
+        choices=[
+            ("approved", "Approve: it counts from the date on the certificate"),
+            ("rejected", "Refuse: say why below; the person is emailed"),
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -96,8 +98,11 @@ class CertificateReviewForm(WagtailAdminModelForm):
             self.fields["decision"].initial = self.instance.status
         if self.instance.pk:
             self.fields["decision"].help_text = format_html(
-                "{} sent in “{}”, dated {}. {}", self.instance.user, self.instance.title,
-                f"{self.instance.completed_on:%-d %B %Y}", self.instance.file_link(),
+                "{} sent in “{}”, dated {}. {}",
+                self.instance.user,
+                self.instance.title,
+                f"{self.instance.completed_on:%-d %B %Y}",
+                self.instance.file_link(),
             )
 
     def clean(self):

@@ -10,6 +10,7 @@ Three screens, every one of them for the team only (names and counts alike):
 
 The status rules and the counting live in ``events.compliance``; this module only shows them.
 """
+
 from __future__ import annotations
 
 import django_filters
@@ -93,6 +94,7 @@ class RequirementMixin(TeamOnlyMixin):
 
 # --- Overview --------------------------------------------------------------------------------
 
+
 class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     """Every active requirement, counted by status (and by side for elected Members)."""
 
@@ -115,6 +117,7 @@ class ComplianceOverviewView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateV
 
 
 # --- Drill-down ------------------------------------------------------------------------------
+
 
 def _name(status: PersonStatus) -> str:
     return status.user.get_full_name() or status.user.email
@@ -233,11 +236,24 @@ class RequirementPeopleView(RequirementMixin, SpreadsheetExportMixin, ReportView
         columns = []
         for name, (heading, value) in self.fields.items():
             if name == "name":
-                columns.append(TitleColumn(name, label=heading, accessor=value, classname="w-whitespace-nowrap",
-                                           get_url=lambda s: reverse("wagtailusers_users:edit", args=[s.user.pk])))
+                columns.append(
+                    TitleColumn(
+                        name,
+                        label=heading,
+                        accessor=value,
+                        classname="w-whitespace-nowrap",
+                        get_url=lambda s: reverse("wagtailusers_users:edit", args=[s.user.pk]),
+                    )
+                )
             else:
-                columns.append(Column(name, label=heading, accessor=lambda s, value=value: _on_screen(value(s)),
-                                      classname="w-whitespace-nowrap" if name in NO_WRAP else None))
+                columns.append(
+                    Column(
+                        name,
+                        label=heading,
+                        accessor=lambda s, value=value: _on_screen(value(s)),
+                        classname="w-whitespace-nowrap" if name in NO_WRAP else None,
+                    )
+                )
         return columns
 
     def get_filename(self):
@@ -245,8 +261,11 @@ class RequirementPeopleView(RequirementMixin, SpreadsheetExportMixin, ReportView
 
     @cached_property
     def header_buttons(self):
-        return [HeaderButton("Public summary", url=reverse("compliance:summary", args=[self.requirement.pk]),
-                             icon_name="doc-full")]
+        return [
+            HeaderButton(
+                "Public summary", url=reverse("compliance:summary", args=[self.requirement.pk]), icon_name="doc-full"
+            )
+        ]
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -255,6 +274,7 @@ class RequirementPeopleView(RequirementMixin, SpreadsheetExportMixin, ReportView
 
 
 # --- Public summary --------------------------------------------------------------------------
+
 
 class RequirementSummaryView(RequirementMixin, TemplateView):
     """Counts only, small numbers suppressed, no percentages: safe to paste into a public committee report."""
@@ -287,13 +307,18 @@ class RequirementSummaryView(RequirementMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         headings, rows = self.table()
         context.update(
-            title=self.title, requirement=self.requirement, today=self.today, headings=headings, rows=rows,
+            title=self.title,
+            requirement=self.requirement,
+            today=self.today,
+            headings=headings,
+            rows=rows,
             note=SUPPRESSION_NOTE,
         )
         return context
 
 
 # --- The viewset -----------------------------------------------------------------------------
+
 
 class TeamMenuItem(MenuItem):
     def is_shown(self, request):
@@ -315,8 +340,11 @@ class ComplianceViewSet(ViewSet):
         return [
             path("", ComplianceOverviewView.as_view(), name="index"),
             path("<int:requirement_id>/", RequirementPeopleView.as_view(), name="requirement"),
-            path("<int:requirement_id>/results/", RequirementPeopleView.as_view(results_only=True),
-                 name="requirement_results"),
+            path(
+                "<int:requirement_id>/results/",
+                RequirementPeopleView.as_view(results_only=True),
+                name="requirement_results",
+            ),
             path("<int:requirement_id>/summary/", RequirementSummaryView.as_view(), name="summary"),
             path("<int:requirement_id>/summary.csv", RequirementSummaryView.as_view(as_csv=True), name="summary_csv"),
         ]

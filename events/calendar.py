@@ -3,6 +3,7 @@
 Every event carries a stable UID, DTSTAMP and SEQUENCE, times in
 Europe/London with its VTIMEZONE, and STATUS:CANCELLED once cancelled.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -103,8 +104,12 @@ def sessions_feed(sessions: Iterable[TrainingSession], *, name: str) -> bytes:
     cal = _calendar(name)
     for session in sessions:
         cal.add_component(
-            _event(session, uid=session_uid(session), cancelled=session.status == SessionStatus.CANCELLED,
-                   sequence=session.sequence)
+            _event(
+                session,
+                uid=session_uid(session),
+                cancelled=session.status == SessionStatus.CANCELLED,
+                sequence=session.sequence,
+            )
         )
     return _finish(cal)
 
@@ -114,8 +119,14 @@ def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
     cal = _calendar(name)
     for booking in bookings:
         cancelled = booking.status == BookingStatus.CANCELLED or booking.session.status == SessionStatus.CANCELLED
-        cal.add_component(_event(booking.session, uid=booking_uid(booking), cancelled=cancelled,
-                                 sequence=booking.session.sequence + (1 if booking.status == BookingStatus.CANCELLED else 0)))
+        cal.add_component(
+            _event(
+                booking.session,
+                uid=booking_uid(booking),
+                cancelled=cancelled,
+                sequence=booking.session.sequence + (1 if booking.status == BookingStatus.CANCELLED else 0),
+            )
+        )
     return _finish(cal)
 
 

@@ -1,4 +1,5 @@
 """Certificates of attendance: printable HTML and PDF, with a code anyone can verify."""
+
 from __future__ import annotations
 
 import io

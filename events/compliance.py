@@ -12,6 +12,7 @@ do not count. The latest completion decides:
   an upcoming session of a satisfying course makes the person *booked*;
 - after the expiry, *expired*; with no completion at all, *not started*.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,7 +79,9 @@ def status_on(
 ) -> tuple[str, dt.date | None]:
     """The status rule itself, for one person: returns ``(status, expires_on)``."""
     expires_on = expiry_date(requirement, last_completed) if last_completed else None
-    if last_completed and (expires_on is None or today < expires_on - dt.timedelta(days=requirement.renewal_window_days)):
+    if last_completed and (
+        expires_on is None or today < expires_on - dt.timedelta(days=requirement.renewal_window_days)
+    ):
         return RequirementStatus.COMPLETE, expires_on
     if booked:
         return RequirementStatus.BOOKED, expires_on
@@ -108,23 +111,37 @@ def requirement_statuses(
     people_ids = people.values("pk")
     courses = requirement.courses.values("pk")
     attended = dict(
-        Attendance.objects.filter(user__in=people_ids, session__course__in=courses,
-                                  session__status=SessionStatus.SCHEDULED)
-        .values("user").annotate(last=Max("session__starts_at")).values_list("user", "last")
+        Attendance.objects.filter(
+            user__in=people_ids, session__course__in=courses, session__status=SessionStatus.SCHEDULED
+        )
+        .values("user")
+        .annotate(last=Max("session__starts_at"))
+        .values_list("user", "last")
     )
     certified = dict(
-        ExternalCertificate.objects.filter(requirement=requirement, user__in=people_ids, status=CertificateStatus.APPROVED)
-        .values("user").annotate(last=Max("completed_on")).values_list("user", "last")
+        ExternalCertificate.objects.filter(
+            requirement=requirement, user__in=people_ids, status=CertificateStatus.APPROVED
+        )
+        .values("user")
+        .annotate(last=Max("completed_on"))
+        .values_list("user", "last")
     )
     pending = set(
-        ExternalCertificate.objects.filter(requirement=requirement, user__in=people_ids, status=CertificateStatus.PENDING)
-        .values_list("user", flat=True)
+        ExternalCertificate.objects.filter(
+            requirement=requirement, user__in=people_ids, status=CertificateStatus.PENDING
+        ).values_list("user", flat=True)
     )
     booked: dict[int, TrainingSession] = {}
     upcoming = (
-        Booking.objects.filter(user__in=people_ids, status=BookingStatus.CONFIRMED, session__course__in=courses,
-                               session__status=SessionStatus.SCHEDULED, session__starts_at__gt=now)
-        .select_related("session", "session__course").order_by("session__starts_at")
+        Booking.objects.filter(
+            user__in=people_ids,
+            status=BookingStatus.CONFIRMED,
+            session__course__in=courses,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__gt=now,
+        )
+        .select_related("session", "session__course")
+        .order_by("session__starts_at")
     )
     for booking in upcoming:
         booked.setdefault(booking.user_id, booking.session)
@@ -142,8 +159,10 @@ def person_requirements(*, user, today: dt.date | None = None) -> list[tuple[Tra
     """The active requirements that apply to one person, with their status: what My training shows."""
     requirements = TrainingRequirement.objects.filter(active=True, groups__in=user.groups.all()).distinct()
     people = User.objects.filter(pk=user.pk)
-    return [(requirement, requirement_statuses(requirement=requirement, people=people, today=today)[0])
-            for requirement in requirements]
+    return [
+        (requirement, requirement_statuses(requirement=requirement, people=people, today=today)[0])
+        for requirement in requirements
+    ]
 
 
 # --- Counting ---------------------------------------------------------------------------------
@@ -189,6 +208,7 @@ class CountRow:
 
 def count_rows(statuses: list[PersonStatus], *, by_member_group: bool) -> list[CountRow]:
     """Everyone first, then (for Member training) the Administration, the Opposition and the Cabinet."""
+
     def tally(items):
         counter = Counter(item.status for item in items)
         return {value: counter.get(value, 0) for value, _ in RequirementStatus.choices}
@@ -196,8 +216,9 @@ def count_rows(statuses: list[PersonStatus], *, by_member_group: bool) -> list[C
     rows = [CountRow("Everyone", tally(statuses))]
     if by_member_group:
         for key, label in MEMBER_GROUPS:
-            rows.append(CountRow(label, tally([s for s in statuses if key in _member_group(s)]),
-                                 adds_up=key != "cabinet"))
+            rows.append(
+                CountRow(label, tally([s for s in statuses if key in _member_group(s)]), adds_up=key != "cabinet")
+            )
     return rows
 
 
@@ -264,9 +285,11 @@ def published_table(rows: list[CountRow]) -> list[tuple[str, list[tuple[str, str
                     hidden[i].add(others[0][1])
                     changed = True
     return [
-        (row.label,
-         [(label, _shown(row.counts[value], value in hidden[i])) for value, label in RequirementStatus.choices],
-         published_total(row))
+        (
+            row.label,
+            [(label, _shown(row.counts[value], value in hidden[i])) for value, label in RequirementStatus.choices],
+            published_total(row),
+        )
         for i, row in enumerate(rows)
     ]
 

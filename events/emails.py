@@ -1,6 +1,6 @@
 """Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,8 +34,14 @@ def ticket_link(booking: Booking) -> str:
 
 
 def _send(
-    booking: Booking, template: str, subject: str, *, ics: bytes | None = None, method: str = "REQUEST",
-    ticket: bool = False, **extra,
+    booking: Booking,
+    template: str,
+    subject: str,
+    *,
+    ics: bytes | None = None,
+    method: str = "REQUEST",
+    ticket: bool = False,
+    **extra,
 ):
     session = booking.session
     context = {
@@ -100,11 +106,16 @@ def session_reminder(booking: Booking) -> None:
 
 # --- Mandatory training: reminders, the team's monthly summary, certificates ------------------
 
+
 def prevent_team_addresses() -> list[str]:
     """Who hears about mandatory training for the team: every active account in the Prevent team admin group."""
     return list(
-        get_user_model().objects.filter(is_active=True, groups__name=roles.PREVENT_ADMIN).exclude(email="")
-        .order_by("email").values_list("email", flat=True).distinct()
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.PREVENT_ADMIN)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
     )
 
 
@@ -136,7 +147,8 @@ def next_sessions(requirement, person, *, limit: int = NEXT_SESSIONS) -> list[di
     """
     courses = [course for course in requirement.courses.all() if course.is_open_to(person)]
     sessions = (
-        upcoming_open_sessions().filter(course__in=courses)
+        upcoming_open_sessions()
+        .filter(course__in=courses)
         .filter(Q(booking_deadline__isnull=True) | Q(booking_deadline__gt=timezone.now()))
         .order_by("starts_at")[:limit]
     )
@@ -147,7 +159,8 @@ def next_sessions(requirement, person, *, limit: int = NEXT_SESSIONS) -> list[di
             "starts": timezone.localtime(session.starts_at),
             "ends": timezone.localtime(session.ends_at),
             "places_left": session.places_left,
-            "booking_url": settings.PORTAL_BASE_URL + session.course.url
+            "booking_url": settings.PORTAL_BASE_URL
+            + session.course.url
             + session.course.reverse_subpage("book", args=[session.pk]),
         }
         for session in sessions
@@ -193,8 +206,12 @@ def certificate_submitted(certificate) -> None:
         "requirement": certificate.requirement,
         "review_url": settings.PORTAL_BASE_URL + reverse("certificates:edit", args=[certificate.pk]),
     }
-    _send_text("certificate_submitted", f"Certificate to review: {certificate.requirement.name}", context,
-               prevent_team_addresses())
+    _send_text(
+        "certificate_submitted",
+        f"Certificate to review: {certificate.requirement.name}",
+        context,
+        prevent_team_addresses(),
+    )
 
 
 def certificate_reviewed(certificate) -> None:

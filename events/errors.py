@@ -2,6 +2,7 @@
 
 Tests reuse these constants, so a message changed here changes everywhere.
 """
+
 from __future__ import annotations
 
 MESSAGES = {
@@ -38,11 +39,11 @@ MESSAGES = {
     # Registers: paper register upload. Row numbers are as the spreadsheet shows them (headings in row 1).
     "register_upload_too_early": "A paper register can be uploaded once the session has started ({starts}).",
     "register_file_type": "The paper register must be a CSV file or an Excel workbook (.xlsx); {name} is neither. "
-    "In Excel, use File > Save As and choose \"CSV UTF-8\" or \"Excel Workbook\".",
+    'In Excel, use File > Save As and choose "CSV UTF-8" or "Excel Workbook".',
     "register_file_too_big": "The file is {size}; the most a paper register can be is {limit}. "
     "Remove other sheets and pictures, or save it as CSV.",
     "register_file_unreadable": "{name} could not be read as {kind}. Open it in Excel and save it again "
-    "as \"CSV UTF-8\" or \"Excel Workbook\" (.xlsx).",
+    'as "CSV UTF-8" or "Excel Workbook" (.xlsx).',
     "register_file_empty": "The file is empty. Put the column headings name, email and attended in row 1, "
     "then one person per row.",
     "register_file_no_headings": "Row {row} should hold the column headings, but these are missing: {missing}. "

@@ -12,7 +12,7 @@ class ColleaguesForm(forms.Form):
     colleagues = forms.CharField(
         label="Colleagues to book",
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
-        help_text=f'One person per line: their name, a comma, then their work email. Up to {MAX_COLLEAGUES} people. '
+        help_text=f"One person per line: their name, a comma, then their work email. Up to {MAX_COLLEAGUES} people. "
         "For example: Sam Patel, sam.patel@school.example.sch.uk",
     )
 
@@ -43,11 +43,14 @@ class WalkInForm(forms.Form):
     """Someone not signed in scans the session QR code: who they are, as the register and certificate need it."""
 
     full_name = forms.CharField(
-        label="Full name", max_length=200, error_messages={"required": "Enter your full name."},
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Work email", max_length=254,
+        label="Work email",
+        max_length=254,
         error_messages={
             "required": "Enter your work email.",
             "invalid": "Enter an email address like name@example.gov.uk.",
@@ -56,16 +59,21 @@ class WalkInForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation_name = forms.CharField(
-        label="Organisation", max_length=200, error_messages={"required": "Enter the organisation you work for."},
+        label="Organisation",
+        max_length=200,
+        error_messages={"required": "Enter the organisation you work for."},
         help_text="For example: Hammersmith and Fulham Council, Brook Green Primary School",
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     organisation_type = forms.ChoiceField(
-        label="Organisation type", choices=[("", "Choose one")] + list(OrganisationType.choices),
+        label="Organisation type",
+        choices=[("", "Choose one")] + list(OrganisationType.choices),
         error_messages={"required": "Choose the type of organisation."},
     )
     job_role = forms.CharField(
-        label="Job role", max_length=200, error_messages={"required": "Enter your job role."},
+        label="Job role",
+        max_length=200,
+        error_messages={"required": "Enter your job role."},
         help_text="For example: Designated Safeguarding Lead, housing officer, youth worker",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
@@ -80,9 +88,18 @@ class WalkInForm(forms.Form):
 class ExternalCertificateForm(forms.Form):
     """Someone sends in a certificate of training done elsewhere."""
 
-    title = forms.CharField(label="Name of the training", max_length=200,
-                            help_text="As written on the certificate, e.g. Home Office Prevent awareness e-learning.")
-    completed_on = forms.DateField(label="Date on the certificate", widget=forms.DateInput(attrs={"type": "date"}),
-                                   help_text="The day you completed it.")
-    file = forms.FileField(label="Certificate", help_text="A PDF, or a photo (PNG or JPEG), up to 5 MB.",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+    title = forms.CharField(
+        label="Name of the training",
+        max_length=200,
+        help_text="As written on the certificate, e.g. Home Office Prevent awareness e-learning.",
+    )
+    completed_on = forms.DateField(
+        label="Date on the certificate",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day you completed it.",
+    )
+    file = forms.FileField(
+        label="Certificate",
+        help_text="A PDF, or a photo (PNG or JPEG), up to 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )

@@ -1,4 +1,5 @@
 """QR codes for tickets and session posters, drawn on the server (no third-party service sees the URL)."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Reads for the course pages, My training, feeds and certificates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,11 +70,14 @@ def waiting_positions(bookings) -> dict[int, int]:
     positions = {}
     for booking in bookings:
         if booking.status == BookingStatus.WAITING:
-            positions[booking.pk] = Booking.objects.filter(
-                Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk),
-                session_id=booking.session_id,
-                status=BookingStatus.WAITING,
-            ).count() + 1
+            positions[booking.pk] = (
+                Booking.objects.filter(
+                    Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk),
+                    session_id=booking.session_id,
+                    status=BookingStatus.WAITING,
+                ).count()
+                + 1
+            )
     return positions
 
 
@@ -90,8 +94,9 @@ def my_training(*, user) -> MyTraining:
 
     now = timezone.now()
     upcoming = list(
-        Booking.objects.filter(user=user, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING],
-                               session__ends_at__gt=now)
+        Booking.objects.filter(
+            user=user, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING], session__ends_at__gt=now
+        )
         .select_related("session", "session__course")
         .order_by("session__starts_at")
     )
@@ -99,7 +104,9 @@ def my_training(*, user) -> MyTraining:
     for booking in upcoming:
         booking.position = positions.get(booking.pk)
     attended = list(
-        Attendance.objects.filter(user=user).select_related("session", "session__course").order_by("-session__starts_at")
+        Attendance.objects.filter(user=user)
+        .select_related("session", "session__course")
+        .order_by("-session__starts_at")
     )
     course_ids = set(LessonProgress.objects.filter(user=user).values_list("lesson__page_id", flat=True))
     courses = []
@@ -241,8 +248,9 @@ def session_roll(*, session: TrainingSession) -> SessionRoll:
     Lines come confirmed, then waiting, then walk-ins, each by name.
     """
     bookings = list(
-        Booking.objects.filter(session=session, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING])
-        .select_related("user")
+        Booking.objects.filter(
+            session=session, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING]
+        ).select_related("user")
     )
     unpaired = list(Attendance.objects.filter(session=session).select_related("user"))
     free = {booking.pk: booking for booking in bookings}

@@ -11,10 +11,14 @@ urlpatterns = [
     path("my-training/calendar/reset/", views.calendar_subscription_reset_view, name="calendar_reset"),
     path("my-training/certificates/<int:pk>/", views.certificate, name="certificate"),
     path("my-training/certificates/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
-    path("my-training/requirements/<int:requirement_id>/certificate/", views.certificate_upload,
-         name="certificate_upload"),
-    path("my-training/external-certificates/<int:pk>/", views.external_certificate_file,
-         name="external_certificate_file"),
+    path(
+        "my-training/requirements/<int:requirement_id>/certificate/",
+        views.certificate_upload,
+        name="certificate_upload",
+    ),
+    path(
+        "my-training/external-certificates/<int:pk>/", views.external_certificate_file, name="external_certificate_file"
+    ),
     path("bookings/cancel/<str:token>/", views.booking_cancel_link, name="booking_cancel_link"),
     path("calendar/sessions.ics", views.all_sessions_feed, name="all_sessions_feed"),
     path("calendar/personal/<str:token>.ics", views.personal_feed, name="personal_feed"),

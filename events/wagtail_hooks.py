@@ -1,4 +1,5 @@
 """The team's admin screens for sessions, bookings and attendance."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -126,14 +127,29 @@ class TrainingSessionViewSet(ExportModelViewSet):
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
     list_display = [
-        "course", "starts_at", "venue", "capacity", "places_taken",
-        Column("present", label="Present", sort_key="present"), "visibility", "status",
+        "course",
+        "starts_at",
+        "venue",
+        "capacity",
+        "places_taken",
+        Column("present", label="Present", sort_key="present"),
+        "visibility",
+        "status",
     ]
     list_filter = ["course", "status", "visibility", "starts_at", "organisation"]
     search_fields = ["venue", "course__title", "audience_note"]
     list_export = [
-        "course", "starts_at", "ends_at", "venue", "online_url", "capacity", "places_taken", "visibility",
-        "organisation", "status", "booking_deadline",
+        "course",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "online_url",
+        "capacity",
+        "places_taken",
+        "visibility",
+        "organisation",
+        "status",
+        "booking_deadline",
     ]
     export_filename = "training-sessions"
     export_names_people = False
@@ -173,8 +189,14 @@ class BookingViewSet(ExportModelViewSet):
     list_filter = ["status", "session__course", "session"]
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "user__first_name", "user__last_name", "user__email", "user__organisation_name", "session", "status",
-        "created_at", "cancelled_at",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "user__organisation_name",
+        "session",
+        "status",
+        "created_at",
+        "cancelled_at",
     ]
     export_filename = "bookings"
     export_names_people = True
@@ -191,13 +213,30 @@ class AttendanceViewSet(ExportModelViewSet):
     url_prefix = "training/attendance"
     icon = "user"
     menu_label = "Attendance"
-    form_fields = ["session", "user", "full_name", "email", "organisation_name", "organisation", "organisation_type", "job_role", "method"]
+    form_fields = [
+        "session",
+        "user",
+        "full_name",
+        "email",
+        "organisation_name",
+        "organisation",
+        "organisation_type",
+        "job_role",
+        "method",
+    ]
     list_display = ["display_name", "session", "method", "checked_in_at"]
     list_filter = ["method", "session__course", "session"]
     search_fields = ["full_name", "email", "user__first_name", "user__last_name", "user__email"]
     list_export = [
-        "display_name", "email", "organisation_name", "organisation_type", "job_role", "session", "method",
-        "checked_in_at", "certificate_code",
+        "display_name",
+        "email",
+        "organisation_name",
+        "organisation_type",
+        "job_role",
+        "session",
+        "method",
+        "checked_in_at",
+        "certificate_code",
     ]
     export_headings = {"display_name": "Name"}
     export_filename = "attendance"
@@ -224,10 +263,17 @@ class CertificateReviewView(generic.EditView):
     def save_instance(self):
         data = self.form.cleaned_data
         certificate = external_certificate_review(
-            certificate=self.object, by=self.request.user, approve=data["decision"] == CertificateStatus.APPROVED,
+            certificate=self.object,
+            by=self.request.user,
+            approve=data["decision"] == CertificateStatus.APPROVED,
             note=data["review_note"],
         )
-        log(certificate, "wagtail.edit", user=self.request.user, title=f"{certificate.get_status_display()}: {certificate}")
+        log(
+            certificate,
+            "wagtail.edit",
+            user=self.request.user,
+            title=f"{certificate.get_status_display()}: {certificate}",
+        )
         return certificate
 
     def form_valid(self, form):
@@ -252,12 +298,29 @@ class ExternalCertificateViewSet(ExportModelViewSet):
     edit_view_class = CertificateReviewView
     inspect_view_enabled = True
     list_display = ["user", "requirement", "title", "completed_on", "status", "uploaded_at", "file_link"]
-    inspect_view_fields = ["user", "requirement", "title", "completed_on", "file_link", "status", "uploaded_at",
-                           "reviewed_by", "reviewed_at", "review_note"]
+    inspect_view_fields = [
+        "user",
+        "requirement",
+        "title",
+        "completed_on",
+        "file_link",
+        "status",
+        "uploaded_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+    ]
     list_filter = ["status", "requirement"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "title"]
     list_export = [
-        "user", "user__email", "requirement", "title", "completed_on", "status", "uploaded_at", "reviewed_at",
+        "user",
+        "user__email",
+        "requirement",
+        "title",
+        "completed_on",
+        "status",
+        "uploaded_at",
+        "reviewed_at",
     ]
     export_headings = {"user": "Name"}
     export_filename = "external-certificates"
@@ -269,8 +332,14 @@ class ExternalCertificateViewSet(ExportModelViewSet):
 
 
 class TrainingViewSetGroup(ModelViewSetGroup):
-    items = (TrainingSessionViewSet, BookingViewSet, AttendanceViewSet, TrainingRequirementViewSet,
-             ExternalCertificateViewSet, ComplianceViewSet)
+    items = (
+        TrainingSessionViewSet,
+        BookingViewSet,
+        AttendanceViewSet,
+        TrainingRequirementViewSet,
+        ExternalCertificateViewSet,
+        ComplianceViewSet,
+    )
     menu_label = "Training"
     menu_icon = "date"
     menu_order = 150
@@ -289,9 +358,16 @@ def session_run_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         run = SessionRun(
-            course=data["course"], first_date=data["first_date"], count=data["count"],
-            start_time=data["start_time"], end_time=data["end_time"], venue=data["venue"], address=data["address"],
-            online_url=data["online_url"], capacity=data["capacity"], repeat=data["repeat"],
+            course=data["course"],
+            first_date=data["first_date"],
+            count=data["count"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            venue=data["venue"],
+            address=data["address"],
+            online_url=data["online_url"],
+            capacity=data["capacity"],
+            repeat=data["repeat"],
             deadline_days_before=data["deadline_days_before"],
         )
         sessions = session_run_create(run=run, by=request.user)

@@ -1,4 +1,5 @@
 """Demo people, pages and settings for the portal (idempotent: safe to run twice)."""
+
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
@@ -16,38 +17,110 @@ DEMO_PASSWORD = "prevent-demo-2026"
 
 # (email, first, last, organisation, organisation type, job role, roles)
 DEMO_PEOPLE = (
-    ("team.admin@demo.example", "Amira", "Hassan", "Hammersmith & Fulham Council", OrganisationType.COUNCIL,
-     "Prevent Coordinator", (roles.PREVENT_ADMIN,)),
-    ("outreach.officer@demo.example", "Daniel", "Okafor", "Hammersmith & Fulham Council", OrganisationType.COUNCIL,
-     "Prevent Community Engagement Officer", (roles.OUTREACH_OFFICER,)),
-    ("trainer@demo.example", "Helen", "Price", "Hammersmith & Fulham Council", OrganisationType.COUNCIL,
-     "Prevent Education Officer", (roles.TRAINER,)),
-    ("learner@demo.example", "Sam", "Taylor", "Hammersmith & Fulham Council", OrganisationType.COUNCIL,
-     "Housing officer", (roles.LEARNER,)),
-    ("school.dsl@demo.example", "Priya", "Shah", "Brook Green Primary School", OrganisationType.SCHOOL,
-     "Designated Safeguarding Lead", (roles.LEARNER,)),
-    ("councillor@demo.example", "Robert", "Ellis", "Hammersmith & Fulham Council", OrganisationType.ELECTED_MEMBER,
-     "Councillor, Addison ward", (roles.ELECTED_MEMBER,)),
-    ("faith.forum@demo.example", "Yusuf", "Ali", "Shepherd's Bush Mosque", OrganisationType.FAITH,
-     "Trustee", (roles.FAITH_FORUM_MEMBER,)),
-    ("pag.member@demo.example", "Grace", "Mensah", "Women's Voices West London", OrganisationType.COMMUNITY,
-     "Director", (roles.PAG_MEMBER,)),
+    (
+        "team.admin@demo.example",
+        "Amira",
+        "Hassan",
+        "Hammersmith & Fulham Council",
+        OrganisationType.COUNCIL,
+        "Prevent Coordinator",
+        (roles.PREVENT_ADMIN,),
+    ),
+    (
+        "outreach.officer@demo.example",
+        "Daniel",
+        "Okafor",
+        "Hammersmith & Fulham Council",
+        OrganisationType.COUNCIL,
+        "Prevent Community Engagement Officer",
+        (roles.OUTREACH_OFFICER,),
+    ),
+    (
+        "trainer@demo.example",
+        "Helen",
+        "Price",
+        "Hammersmith & Fulham Council",
+        OrganisationType.COUNCIL,
+        "Prevent Education Officer",
+        (roles.TRAINER,),
+    ),
+    (
+        "learner@demo.example",
+        "Sam",
+        "Taylor",
+        "Hammersmith & Fulham Council",
+        OrganisationType.COUNCIL,
+        "Housing officer",
+        (roles.LEARNER,),
+    ),
+    (
+        "school.dsl@demo.example",
+        "Priya",
+        "Shah",
+        "Brook Green Primary School",
+        OrganisationType.SCHOOL,
+        "Designated Safeguarding Lead",
+        (roles.LEARNER,),
+    ),
+    (
+        "councillor@demo.example",
+        "Robert",
+        "Ellis",
+        "Hammersmith & Fulham Council",
+        OrganisationType.ELECTED_MEMBER,
+        "Councillor, Addison ward",
+        (roles.ELECTED_MEMBER,),
+    ),
+    (
+        "faith.forum@demo.example",
+        "Yusuf",
+        "Ali",
+        "Shepherd's Bush Mosque",
+        OrganisationType.FAITH,
+        "Trustee",
+        (roles.FAITH_FORUM_MEMBER,),
+    ),
+    (
+        "pag.member@demo.example",
+        "Grace",
+        "Mensah",
+        "Women's Voices West London",
+        OrganisationType.COMMUNITY,
+        "Director",
+        (roles.PAG_MEMBER,),
+    ),
 )
 
 HOME_BODY = [
     ("heading", {"text": "Prevent awareness training", "level": "h2"}),
-    ("paragraph", "<p>The council's Prevent team trains council staff, partners and schools to recognise when "
-                  "someone may be drawn into terrorism and what to do about it. Our main course is the Home "
-                  "Office's Workshop to Raise Awareness of Prevent (WRAP), a face-to-face session of about two hours.</p>"),
+    (
+        "paragraph",
+        "<p>The council's Prevent team trains council staff, partners and schools to recognise when "
+        "someone may be drawn into terrorism and what to do about it. Our main course is the Home "
+        "Office's Workshop to Raise Awareness of Prevent (WRAP), a face-to-face session of about two hours.</p>",
+    ),
     ("heading", {"text": "Working with communities", "level": "h2"}),
-    ("paragraph", "<p>We work with the borough's faith groups, community organisations and schools through the "
-                  "Faith Forum and the Prevent Advisory Group, which meets monthly to scrutinise local delivery "
-                  "and raise community concerns.</p>"),
+    (
+        "paragraph",
+        "<p>We work with the borough's faith groups, community organisations and schools through the "
+        "Faith Forum and the Prevent Advisory Group, which meets monthly to scrutinise local delivery "
+        "and raise community concerns.</p>",
+    ),
 ]
 
 MEMBER_AREAS = (
-    ("faith-forum", "Faith Forum", "News, meeting papers and events for Faith Forum members.", roles.FAITH_FORUM_MEMBER),
-    ("advisory-group", "Prevent Advisory Group", "Papers and dates for members of the Prevent Advisory Group.", roles.PAG_MEMBER),
+    (
+        "faith-forum",
+        "Faith Forum",
+        "News, meeting papers and events for Faith Forum members.",
+        roles.FAITH_FORUM_MEMBER,
+    ),
+    (
+        "advisory-group",
+        "Prevent Advisory Group",
+        "Papers and dates for members of the Prevent Advisory Group.",
+        roles.PAG_MEMBER,
+    ),
 )
 
 
@@ -98,15 +171,36 @@ def seed() -> dict[str, int]:
         home.body = HOME_BODY
         home.save_revision().publish()
 
-    _child_page(home, StandardPage, "about-prevent", title="About the Prevent duty", show_in_menus=True,
-                introduction="What the Prevent duty asks of councils, schools and partners.",
-                body=[("paragraph", "<p>Since 2015 councils must have due regard to the need to prevent people from "
-                                    "being drawn into terrorism (Counter-Terrorism and Security Act 2015, section 26).</p>")])
-    _child_page(home, StandardPage, "privacy", title="Privacy notice",
-                introduction="How we use the details you give us when you book training or join a forum.",
-                body=[("paragraph", "<p>We record your name, work email, organisation and job role to manage your "
-                                    "bookings and report how many people we have trained. We never record anything "
-                                    "about individuals referred to Prevent.</p>")])
+    _child_page(
+        home,
+        StandardPage,
+        "about-prevent",
+        title="About the Prevent duty",
+        show_in_menus=True,
+        introduction="What the Prevent duty asks of councils, schools and partners.",
+        body=[
+            (
+                "paragraph",
+                "<p>Since 2015 councils must have due regard to the need to prevent people from "
+                "being drawn into terrorism (Counter-Terrorism and Security Act 2015, section 26).</p>",
+            )
+        ],
+    )
+    _child_page(
+        home,
+        StandardPage,
+        "privacy",
+        title="Privacy notice",
+        introduction="How we use the details you give us when you book training or join a forum.",
+        body=[
+            (
+                "paragraph",
+                "<p>We record your name, work email, organisation and job role to manage your "
+                "bookings and report how many people we have trained. We never record anything "
+                "about individuals referred to Prevent.</p>",
+            )
+        ],
+    )
     for slug, title, intro, role in MEMBER_AREAS:
         page = _child_page(home, StandardPage, slug, title=title, introduction=intro, show_in_menus=True)
         restriction, _ = PageViewRestriction.objects.get_or_create(

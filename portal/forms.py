@@ -12,15 +12,35 @@ PROFILE_HELP = {
 class SignupForm(forms.Form):
     """The profile questions added to allauth's sign-up form (email and password come from allauth)."""
 
-    first_name = forms.CharField(max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     organisation_name = forms.CharField(
-        label="Organisation", max_length=200, help_text=PROFILE_HELP["organisation_name"], widget=forms.TextInput(attrs={"autocomplete": "organization"})
+        label="Organisation",
+        max_length=200,
+        help_text=PROFILE_HELP["organisation_name"],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     organisation_type = forms.ChoiceField(choices=[("", "Choose one")] + list(OrganisationType.choices))
-    job_role = forms.CharField(max_length=200, help_text=PROFILE_HELP["job_role"], widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+    job_role = forms.CharField(
+        max_length=200,
+        help_text=PROFILE_HELP["job_role"],
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
 
-    field_order = ["email", "first_name", "last_name", "organisation_name", "organisation_type", "job_role", "password1", "password2"]
+    field_order = [
+        "email",
+        "first_name",
+        "last_name",
+        "organisation_name",
+        "organisation_type",
+        "job_role",
+        "password1",
+        "password2",
+    ]
 
     def signup(self, request, user):
         """Called by allauth once the account exists."""

@@ -53,5 +53,3 @@ class TeamContactSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "team contact details"
-
-

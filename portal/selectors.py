@@ -1,4 +1,5 @@
 """Reads about the portal itself."""
+
 from __future__ import annotations
 
 from django.db import DatabaseError, connections

@@ -60,6 +60,7 @@ def pytest_collection_modifyitems(config, items):
 
 # --- Browser ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):

@@ -1,4 +1,5 @@
 """The page tree the migrations make, put back after a transactional test's flush removed it."""
+
 from django.conf import settings
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site

@@ -3,6 +3,7 @@
 Secrets, hosts and the database come from the environment. With no
 ``DATABASE_URL`` the project runs on an embedded SQLite file.
 """
+
 import os
 from pathlib import Path
 
@@ -203,6 +204,8 @@ def require(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"Set the {name} environment variable.")
     return value
+
+
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password resets go through allauth
 

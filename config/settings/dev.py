@@ -1,4 +1,5 @@
 """Local development: debug on, email printed to the console."""
+
 from .base import *  # noqa: F401,F403
 from .base import env, env_list
 

@@ -1,4 +1,5 @@
 """Production: everything secret or site-specific comes from the environment."""
+
 from .base import *  # noqa: F401,F403
 from .base import env, env_bool, require
 

@@ -1,4 +1,5 @@
 """Test settings: fast hashing, in-memory email and cache."""
+
 import tempfile
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Training data: course pages (pages.py), sessions, bookings, attendance (training.py) and mandatory training rules (requirements.py)."""
+
 from .pages import CourseLesson, CoursePage, LessonProgress, ReportingCategory, TrainingIndexPage
 from .requirements import (
     CertificateStatus,
@@ -21,8 +22,24 @@ from .training import (
 )
 
 __all__ = [
-    "CourseLesson", "CoursePage", "LessonProgress", "ReportingCategory", "TrainingIndexPage",
-    "Attendance", "AttendanceMethod", "Booking", "BookingStatus", "CalendarSubscription", "SessionStatus",
-    "SessionVisibility", "TrainingSession", "new_certificate_code", "new_token",
-    "CertificateStatus", "ExternalCertificate", "RequirementStatus", "TrainingReminder", "TrainingRequirement",
+    "CourseLesson",
+    "CoursePage",
+    "LessonProgress",
+    "ReportingCategory",
+    "TrainingIndexPage",
+    "Attendance",
+    "AttendanceMethod",
+    "Booking",
+    "BookingStatus",
+    "CalendarSubscription",
+    "SessionStatus",
+    "SessionVisibility",
+    "TrainingSession",
+    "new_certificate_code",
+    "new_token",
+    "CertificateStatus",
+    "ExternalCertificate",
+    "RequirementStatus",
+    "TrainingReminder",
+    "TrainingRequirement",
 ]

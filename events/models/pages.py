@@ -138,3 +138,6 @@ class LessonProgress(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"

@@ -1,4 +1,5 @@
 """Mandatory training: who must do which training, how it can be done, and for how long it counts."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -29,15 +30,20 @@ class TrainingRequirement(index.Indexed, models.Model):
     name = models.CharField(max_length=150, unique=True, help_text="e.g. Prevent training for elected Members")
     description = models.TextField(blank=True, help_text="Shown to the people it applies to, on My training.")
     groups = models.ManyToManyField(
-        "auth.Group", related_name="training_requirements",
+        "auth.Group",
+        related_name="training_requirements",
         help_text="Who must do it: everyone in these groups (e.g. Elected Member, Designated Safeguarding Leads).",
     )
     courses = models.ManyToManyField(
-        "events.CoursePage", related_name="requirements", blank=True,
+        "events.CoursePage",
+        related_name="requirements",
+        blank=True,
         help_text="Courses that satisfy it: attending a session of any of them counts (e.g. WRAP or the Member briefing).",
     )
     external_certificate_name = models.CharField(
-        "external certificate accepted", max_length=150, blank=True,
+        "external certificate accepted",
+        max_length=150,
+        blank=True,
         help_text="e.g. Home Office Prevent e-learning. People upload it; the team approves it. Leave blank if none.",
     )
     valid_for_months = models.PositiveSmallIntegerField(
@@ -53,7 +59,9 @@ class TrainingRequirement(index.Indexed, models.Model):
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("groups"),
-        MultiFieldPanel([FieldPanel("courses"), FieldPanel("external_certificate_name")], heading="Ways to complete it"),
+        MultiFieldPanel(
+            [FieldPanel("courses"), FieldPanel("external_certificate_name")], heading="Ways to complete it"
+        ),
         FieldRowPanel([FieldPanel("valid_for_months"), FieldPanel("renewal_window_days")]),
         FieldPanel("active"),
     ]
@@ -91,6 +99,7 @@ def get_private_storage():
     function instead of freezing one machine's PRIVATE_MEDIA_ROOT into an absolute path."""
     return private_storage
 
+
 CERTIFICATE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
 
 
@@ -107,7 +116,8 @@ class ExternalCertificate(models.Model):
     title = models.CharField(max_length=200, help_text="e.g. Home Office Prevent awareness e-learning")
     completed_on = models.DateField(help_text="The date on the certificate.")
     file = models.FileField(
-        storage=get_private_storage, upload_to=certificate_path,
+        storage=get_private_storage,
+        upload_to=certificate_path,
         validators=[FileExtensionValidator(CERTIFICATE_EXTENSIONS)],
         help_text="A PDF or photo of the certificate, up to 5 MB.",
     )
@@ -117,7 +127,9 @@ class ExternalCertificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField(max_length=255, blank=True, help_text="Why it was not accepted (the person sees this).")
+    review_note = models.CharField(
+        max_length=255, blank=True, help_text="Why it was not accepted (the person sees this)."
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -138,8 +150,10 @@ class ExternalCertificate(models.Model):
         from django.urls import reverse
         from django.utils.html import format_html
 
-        return format_html('<a href="{}" target="_blank" rel="noopener">Open the certificate</a>',
-                           reverse("events:external_certificate_file", args=[self.pk]))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open the certificate</a>',
+            reverse("events:external_certificate_file", args=[self.pk]),
+        )
 
     file_link.short_description = "Certificate file"
 
@@ -164,6 +178,11 @@ class TrainingReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["requirement", "user", "key"], name="one_reminder_per_occasion"),
             models.UniqueConstraint(
-                fields=["key"], condition=Q(user__isnull=True, requirement__isnull=True), name="one_team_summary_per_month"
+                fields=["key"],
+                condition=Q(user__isnull=True, requirement__isnull=True),
+                name="one_team_summary_per_month",
             ),
         ]
+
+    def __str__(self):
+        return f"Reminder {self.key} sent {self.sent_at:%Y-%m-%d}"

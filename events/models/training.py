@@ -45,7 +45,9 @@ class TrainingSession(index.Indexed, models.Model):
     capacity = models.PositiveIntegerField(default=25)
     places_taken = models.PositiveIntegerField(default=0, editable=False)
     trainers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="sessions_training",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sessions_training",
         limit_choices_to=Q(groups__name__in=["Trainer", "Prevent team admin"]),
         help_text="People with the Trainer role who run this session's check-in desk and register.",
     )
@@ -68,15 +70,18 @@ class TrainingSession(index.Indexed, models.Model):
     # Attendance at the door: the session QR poster carries this token; the trainer can replace it if it leaks.
     checkin_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     checkin_opens_minutes = models.PositiveSmallIntegerField(
-        "check-in opens (minutes before the start)", default=30,
+        "check-in opens (minutes before the start)",
+        default=30,
         help_text="Scanning tickets or the session QR code works from this long before the start.",
     )
     checkin_closes_minutes = models.PositiveSmallIntegerField(
-        "check-in closes (minutes after the end)", default=30,
+        "check-in closes (minutes after the end)",
+        default=30,
         help_text="...until this long after the end. The register can still be corrected afterwards.",
     )
     allow_walk_ins = models.BooleanField(
-        "allow walk-ins", default=True,
+        "allow walk-ins",
+        default=True,
         help_text="People without a booking can record their attendance by scanning the session QR code.",
     )
     register_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -92,8 +97,10 @@ class TrainingSession(index.Indexed, models.Model):
         FieldPanel("audience_note"),
         FieldRowPanel([FieldPanel("visibility"), FieldPanel("organisation")]),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("checkin_opens_minutes"), FieldPanel("checkin_closes_minutes")]),
-             FieldPanel("allow_walk_ins")],
+            [
+                FieldRowPanel([FieldPanel("checkin_opens_minutes"), FieldPanel("checkin_closes_minutes")]),
+                FieldPanel("allow_walk_ins"),
+            ],
             heading="Check-in at the door",
         ),
         FieldPanel("status"),
@@ -113,7 +120,9 @@ class TrainingSession(index.Indexed, models.Model):
                 violation_error_message="The session must end after it starts.",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="session_has_a_place", violation_error_message="Capacity must be at least 1."
+                condition=Q(capacity__gte=1),
+                name="session_has_a_place",
+                violation_error_message="Capacity must be at least 1.",
             ),
             # The backstop for the row lock in booking_create: never more confirmed places than capacity.
             models.CheckConstraint(
@@ -244,7 +253,11 @@ class Attendance(models.Model):
     organisation_name = models.CharField("organisation", max_length=200, blank=True)
     organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
     organisation = models.ForeignKey(
-        "crm.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances",
+        "crm.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
         verbose_name="organisation in the register",
     )
     job_role = models.CharField(max_length=200, blank=True)
@@ -279,6 +292,11 @@ class Attendance(models.Model):
 class CalendarSubscription(models.Model):
     """The secret address of a person's own calendar feed; a new token revokes the old."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_subscription")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_subscription"
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

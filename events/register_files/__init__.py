@@ -8,12 +8,22 @@ Three parts, each used by the register views:
   checking every row before anything is saved. The rule that applies it is
   ``events.services.register_upload_apply``.
 """
+
 from .exports import EXPORT_COLUMNS, register_csv, register_filename, register_pdf, register_xlsx
 from .table import Register, RegisterLine, session_register
 from .uploads import RegisterFileInvalid, RegisterRow, RegisterUploadForm, register_rows_read
 
 __all__ = [
-    "EXPORT_COLUMNS", "register_csv", "register_filename", "register_pdf", "register_xlsx",
-    "Register", "RegisterLine", "session_register",
-    "RegisterFileInvalid", "RegisterRow", "RegisterUploadForm", "register_rows_read",
+    "EXPORT_COLUMNS",
+    "register_csv",
+    "register_filename",
+    "register_pdf",
+    "register_xlsx",
+    "Register",
+    "RegisterLine",
+    "session_register",
+    "RegisterFileInvalid",
+    "RegisterRow",
+    "RegisterUploadForm",
+    "register_rows_read",
 ]

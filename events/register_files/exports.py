@@ -1,4 +1,5 @@
 """The register written out: CSV and XLSX (through ``crm.exports``), PDF for printing (with a Signature column)."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,16 @@ from ..models import TrainingSession
 from .table import Register
 
 EXPORT_COLUMNS = (
-    "Name", "Email", "Organisation", "Organisation type", "Job role", "Booking status", "Present",
-    "Checked in at", "Method", "No-show",
+    "Name",
+    "Email",
+    "Organisation",
+    "Organisation type",
+    "Job role",
+    "Booking status",
+    "Present",
+    "Checked in at",
+    "Method",
+    "No-show",
 )
 XLSX_WIDTHS = (28, 32, 30, 24, 24, 20, 9, 17, 22, 9)
 
@@ -33,8 +42,16 @@ def _export_rows(register: Register) -> Iterator[list]:
     # Raw values: crm.exports escapes walk-ins' typed names, writes London times and Yes/No.
     for line in register.lines:
         yield [
-            line.name, line.email, line.organisation, line.organisation_type_label, line.job_role,
-            line.booking_status, line.present, line.checked_in_at, line.method, line.no_show,
+            line.name,
+            line.email,
+            line.organisation,
+            line.organisation_type_label,
+            line.job_role,
+            line.booking_status,
+            line.present,
+            line.checked_in_at,
+            line.method,
+            line.no_show,
         ]
 
 
@@ -68,30 +85,44 @@ def register_pdf(register: Register, *, blank_rows: int = 5) -> bytes:
     story = [
         Paragraph(escape(title), styles["Title"]),
         Paragraph(escape(f"{starts:%A %-d %B %Y}, {starts:%H:%M} to {ends:%H:%M}. {session.where}"), styles["Normal"]),
-        Paragraph(escape(
-            f"Booked: {register.booked}. Present: {register.present}. Walk-ins: {register.walk_ins}. "
-            f"No-shows: {register.no_shows}."
-        ), styles["Normal"]),
+        Paragraph(
+            escape(
+                f"Booked: {register.booked}. Present: {register.present}. Walk-ins: {register.walk_ins}. "
+                f"No-shows: {register.no_shows}."
+            ),
+            styles["Normal"],
+        ),
         Spacer(1, 4 * mm),
     ]
     data = [["Name", "Email", "Organisation", "Booking", "Present", "No-show", "Signature"]]
     for line in register.lines:
         present = f"Yes, {line.checked_in_at:%H:%M}" if line.present else "No"
-        data.append([
-            text(line.name), text(line.email), text(line.organisation), text(line.booking_status),
-            text(present), text(_yes_no(line.no_show)), "",
-        ])
+        data.append(
+            [
+                text(line.name),
+                text(line.email),
+                text(line.organisation),
+                text(line.booking_status),
+                text(present),
+                text(_yes_no(line.no_show)),
+                "",
+            ]
+        )
     data += [[""] * 7 for _ in range(blank_rows)]
     table = Table(data, colWidths=[130, 150, 130, 75, 70, 45, 170], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#6c757d")),
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e9ecef")),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-        ("FONTSIZE", (0, 0), (-1, 0), 9),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 1), (-1, -1), 7),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#6c757d")),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e9ecef")),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, 0), 9),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 1), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
+            ]
+        )
+    )
     story.append(table)
 
     def footer(canvas, doc):
@@ -103,8 +134,14 @@ def register_pdf(register: Register, *, blank_rows: int = 5) -> bytes:
 
     out = io.BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-        bottomMargin=16 * mm, title=title, author="Prevent team",
+        out,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author="Prevent team",
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

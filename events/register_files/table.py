@@ -1,4 +1,5 @@
 """The register as a table: everyone booked or waiting, each with their attendance, then the walk-ins."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -2,6 +2,7 @@
 
 Nothing here saves anything: ``events.services.register_upload_apply`` applies the checked rows.
 """
+
 from __future__ import annotations
 
 import csv
@@ -114,7 +115,7 @@ def _csv_cells(data: bytes, name: str) -> Iterator[list]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error:
-        raise RegisterFileInvalid([_problem("register_file_unreadable", name=name, kind="a CSV file")])
+        raise RegisterFileInvalid([_problem("register_file_unreadable", name=name, kind="a CSV file")]) from None
 
 
 def _xlsx_cells(data: bytes, name: str) -> Iterator[Iterable]:
@@ -127,23 +128,28 @@ def _xlsx_cells(data: bytes, name: str) -> Iterator[Iterable]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unzipped = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise unreadable
+        raise unreadable from None
     if unzipped > MAX_UNZIPPED_BYTES:
-        raise RegisterFileInvalid([_problem(
-            "register_file_too_big", size=f"{filesizeformat(unzipped)} once unpacked",
-            limit=filesizeformat(MAX_UPLOAD_BYTES),
-        )])
+        raise RegisterFileInvalid(
+            [
+                _problem(
+                    "register_file_too_big",
+                    size=f"{filesizeformat(unzipped)} once unpacked",
+                    limit=filesizeformat(MAX_UPLOAD_BYTES),
+                )
+            ]
+        )
     # openpyxl raises many kinds of error on a damaged or disguised file; all mean "cannot read it".
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise unreadable
+        raise unreadable from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size; read every row instead
         yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     except Exception:
-        raise unreadable
+        raise unreadable from None
     finally:
         workbook.close()
 
@@ -154,9 +160,13 @@ def _cells(upload) -> Iterator[Iterable]:
     if extension not in ("csv", "xlsx"):
         raise RegisterFileInvalid([_problem("register_file_type", name=name)])
     if upload.size > MAX_UPLOAD_BYTES:
-        raise RegisterFileInvalid([_problem(
-            "register_file_too_big", size=filesizeformat(upload.size), limit=filesizeformat(MAX_UPLOAD_BYTES)
-        )])
+        raise RegisterFileInvalid(
+            [
+                _problem(
+                    "register_file_too_big", size=filesizeformat(upload.size), limit=filesizeformat(MAX_UPLOAD_BYTES)
+                )
+            ]
+        )
     data = upload.read()
     return _csv_cells(data, name) if extension == "csv" else _xlsx_cells(data, name)
 
@@ -219,7 +229,9 @@ def _check_row(
     organisation_type = values.get("organisation type", "")
     if organisation_type and _heading(organisation_type) not in org_types:
         problem(
-            "register_row_bad_organisation_type", "organisation type", value=_shown(organisation_type),
+            "register_row_bad_organisation_type",
+            "organisation type",
+            value=_shown(organisation_type),
             choices=", ".join(label for _, label in OrganisationType.choices),
         )
     for column, limit in FIELD_LIMITS.items():
@@ -228,7 +240,10 @@ def _check_row(
     if problems:
         return None, problems
     return RegisterRow(
-        row=number, name=name, email=email, attended=attended in ATTENDED_YES,
+        row=number,
+        name=name,
+        email=email,
+        attended=attended in ATTENDED_YES,
         organisation=values.get("organisation", ""),
         organisation_type=org_types.get(_heading(organisation_type), ""),
         job_role=values.get("job role", ""),
@@ -272,8 +287,9 @@ class RegisterUploadForm(forms.Form):
         label="Paper register file",
         help_text="A CSV file or an Excel workbook (.xlsx), up to 2 MB. Row 1 holds the headings name, email and "
         "attended; organisation, organisation type and job role are optional.",
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv,"
-                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.FileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
 
     def clean(self):

@@ -2,6 +2,7 @@
 
 Split by subject; import from here (``from events.services import booking_create``).
 """
+
 from .attendance import (
     CheckInResult,
     attendance_record,
@@ -38,14 +39,35 @@ from .sessions import (
 )
 
 __all__ = [
-    "CheckInResult", "attendance_record", "attendance_undo", "can_run_checkin", "checkin_window_check", "desk_mark",
-    "register_close", "self_check_in", "ticket_check_in", "walk_in_attendance_link",
-    "MAX_COLLEAGUES", "Colleague", "booking_cancel", "booking_create", "calendar_subscription_reset",
-    "group_booking_create", "is_team", "reminders_send",
+    "CheckInResult",
+    "attendance_record",
+    "attendance_undo",
+    "can_run_checkin",
+    "checkin_window_check",
+    "desk_mark",
+    "register_close",
+    "self_check_in",
+    "ticket_check_in",
+    "walk_in_attendance_link",
+    "MAX_COLLEAGUES",
+    "Colleague",
+    "booking_cancel",
+    "booking_create",
+    "calendar_subscription_reset",
+    "group_booking_create",
+    "is_team",
+    "reminders_send",
     "lesson_mark",
     "register_upload_apply",
-    "requirement_reminders_send", "team_summary_send", "training_reminders_send",
-    "external_certificate_review", "external_certificate_submit",
-    "INVITATION_FIELDS", "SessionRun", "checkin_token_regenerate", "session_run_create", "session_run_dates",
+    "requirement_reminders_send",
+    "team_summary_send",
+    "training_reminders_send",
+    "external_certificate_review",
+    "external_certificate_submit",
+    "INVITATION_FIELDS",
+    "SessionRun",
+    "checkin_token_regenerate",
+    "session_run_create",
+    "session_run_dates",
     "session_save",
 ]

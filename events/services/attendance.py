@@ -6,6 +6,7 @@ waits, then finds the first), and the database backs it with one attendance per
 person and per email. Scans at the door work inside the session's check-in
 window; its trainers can correct the register from the desk afterwards.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,14 @@ def checkin_window_check(session: TrainingSession, now: dt.datetime, *, closes: 
 
 @transaction.atomic
 def attendance_record(
-    *, session: TrainingSession, user=None, booking: Booking | None = None, by=None,
-    method: str = AttendanceMethod.REGISTER, when: dt.datetime | None = None, **walk_in,
+    *,
+    session: TrainingSession,
+    user=None,
+    booking: Booking | None = None,
+    by=None,
+    method: str = AttendanceMethod.REGISTER,
+    when: dt.datetime | None = None,
+    **walk_in,
 ) -> tuple[Attendance, bool]:
     """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
 
@@ -142,8 +149,15 @@ def ticket_check_in(
 
 
 def self_check_in(
-    *, token: str, user=None, email: str = "", full_name: str = "", organisation_name: str = "",
-    organisation_type: str = "", job_role: str = "", now: dt.datetime | None = None,
+    *,
+    token: str,
+    user=None,
+    email: str = "",
+    full_name: str = "",
+    organisation_name: str = "",
+    organisation_type: str = "",
+    job_role: str = "",
+    now: dt.datetime | None = None,
 ) -> CheckInResult:
     """Someone in the room scans the session's QR code and records their own attendance.
 
@@ -163,9 +177,13 @@ def self_check_in(
         raise ValueError("self_check_in needs the person's email")
     # A typed email joins an existing account only when that account has verified it; otherwise the
     # walk-in stays unlinked until someone verifies the address (walk_in_attendance_link).
-    person = user if signed_in else User.objects.filter(
-        email__iexact=email, emailaddress__email__iexact=email, emailaddress__verified=True
-    ).first()
+    person = (
+        user
+        if signed_in
+        else User.objects.filter(
+            email__iexact=email, emailaddress__email__iexact=email, emailaddress__verified=True
+        ).first()
+    )
     with transaction.atomic():
         session = _lock(session)
         checkin_window_check(session, now or timezone.now())
@@ -182,10 +200,17 @@ def self_check_in(
             return CheckInResult(existing, False)
         if not session.allow_walk_ins:
             raise CheckInError("walk_ins_closed", email=email)
-        details = {} if signed_in else {
-            "full_name": full_name.strip(), "email": email, "organisation_name": organisation_name.strip(),
-            "organisation_type": organisation_type, "job_role": job_role.strip(),
-        }
+        details = (
+            {}
+            if signed_in
+            else {
+                "full_name": full_name.strip(),
+                "email": email,
+                "organisation_name": organisation_name.strip(),
+                "organisation_type": organisation_type,
+                "job_role": job_role.strip(),
+            }
+        )
         return CheckInResult(
             *attendance_record(session=session, user=person, method=AttendanceMethod.WALK_IN, **details)
         )
@@ -205,7 +230,9 @@ def desk_mark(*, booking: Booking, by, now: dt.datetime | None = None) -> CheckI
         checkin_window_check(session, now or timezone.now(), closes=False)
         if booking.status == BookingStatus.CANCELLED:
             raise CheckInError("ticket_cancelled")
-        attendance, created = attendance_record(session=session, booking=booking, by=by, method=AttendanceMethod.REGISTER)
+        attendance, created = attendance_record(
+            session=session, booking=booking, by=by, method=AttendanceMethod.REGISTER
+        )
     return CheckInResult(attendance, created)
 
 
@@ -219,8 +246,14 @@ def attendance_undo(*, attendance: Attendance, by) -> None:
     session = _lock(attendance.session)
     booking = None
     if session.register_closed_at:
-        line = next((line for line in session_roll(session=session).lines
-                     if line.attendance is not None and line.attendance.pk == attendance.pk), None)
+        line = next(
+            (
+                line
+                for line in session_roll(session=session).lines
+                if line.attendance is not None and line.attendance.pk == attendance.pk
+            ),
+            None,
+        )
         booking = line.booking if line is not None and line.is_confirmed else None
     Attendance.objects.filter(pk=attendance.pk).delete()
     if booking is not None:

@@ -5,6 +5,7 @@ Every function that touches places locks the session row first
 rule with constraints: one live booking per person per session, and never more
 places taken than the capacity. Emails go out only after the transaction commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,11 @@ def _when(value: dt.datetime) -> str:
 
 
 def _lock(session: TrainingSession) -> TrainingSession:
-    return TrainingSession.objects.select_for_update(of=("self",)).select_related("course", "organisation").get(pk=session.pk)
+    return (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("course", "organisation")
+        .get(pk=session.pk)
+    )
 
 
 def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:
@@ -75,9 +80,7 @@ def _free_place(session: TrainingSession) -> None:
     session.places_taken -= 1
 
 
-def booking_create(
-    *, session: TrainingSession, user, booked_by=None, join_waiting_list: bool = False
-) -> Booking:
+def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiting_list: bool = False) -> Booking:
     """Book ``user`` a place on ``session``, or a place on its waiting list.
 
     Rules: no booking on a cancelled or started session; none after the
@@ -94,7 +97,9 @@ def booking_create(
         with transaction.atomic():
             session = _lock(session)
             _check_bookable(session, user, booked_by=booked_by)
-            existing = Booking.objects.filter(session=session, user=user).exclude(status=BookingStatus.CANCELLED).first()
+            existing = (
+                Booking.objects.filter(session=session, user=user).exclude(status=BookingStatus.CANCELLED).first()
+            )
             if existing:
                 raise BookingError("already_waiting" if existing.status == BookingStatus.WAITING else "already_booked")
             now = timezone.now()
@@ -188,8 +193,12 @@ def _colleague_account(colleague: Colleague):
     if user:
         return user
     first, _, last = colleague.name.strip().partition(" ")
-    user = User(username=f"{email.split('@')[0][:100]}-{get_random_string(6).lower()}", email=email,
-                first_name=first, last_name=last)
+    user = User(
+        username=f"{email.split('@')[0][:100]}-{get_random_string(6).lower()}",
+        email=email,
+        first_name=first,
+        last_name=last,
+    )
     user.set_unusable_password()
     user.save()
     return user

@@ -3,6 +3,7 @@
 Reading the file and checking each row is ``events.register_files.register_rows_read``;
 this module owns the rule for what a checked register changes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,10 +68,17 @@ def register_upload_apply(
             _, created = attendance_record(session=session, booking=line.booking, by=by, method=AttendanceMethod.UPLOAD)
         else:
             account = User.objects.filter(email__iexact=row.email).first()
-            details = {} if account else {
-                "full_name": row.name, "email": row.email, "organisation_name": row.organisation,
-                "organisation_type": row.organisation_type, "job_role": row.job_role,
-            }
+            details = (
+                {}
+                if account
+                else {
+                    "full_name": row.name,
+                    "email": row.email,
+                    "organisation_name": row.organisation,
+                    "organisation_type": row.organisation_type,
+                    "job_role": row.job_role,
+                }
+            )
             _, created = attendance_record(
                 session=session, user=account, by=by, method=AttendanceMethod.UPLOAD, **details
             )

@@ -5,6 +5,7 @@ Safe to run daily, and from two machines at once: a reminder is claimed by inser
 email goes out only after that row is committed. The status rule itself lives in
 ``events.compliance``; this module only decides who is reminded of what.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,11 +66,15 @@ def requirement_reminders_send(*, today: dt.date | None = None) -> dict[str, int
     sent = {NOT_STARTED: 0, RENEWAL: 0, EXPIRED: 0}
     for requirement in TrainingRequirement.objects.filter(active=True):
         with transaction.atomic():
-            due = [(status, key) for status in requirement_statuses(requirement=requirement, today=today)
-                   if (key := reminder_key(status))]
+            due = [
+                (status, key)
+                for status in requirement_statuses(requirement=requirement, today=today)
+                if (key := reminder_key(status))
+            ]
             already = set(
-                TrainingReminder.objects.filter(requirement=requirement, user__in=[s.user.pk for s, _ in due])
-                .values_list("user_id", "key")
+                TrainingReminder.objects.filter(
+                    requirement=requirement, user__in=[s.user.pk for s, _ in due]
+                ).values_list("user_id", "key")
             )
             for status, key in due:
                 if (status.user.pk, key) in already or not _claim(requirement=requirement, user=status.user, key=key):
@@ -77,8 +82,13 @@ def requirement_reminders_send(*, today: dt.date | None = None) -> dict[str, int
                 occasion = key.split(":")[0]
                 # robust: one address the mail server refuses must not stop everyone else's reminders.
                 transaction.on_commit(
-                    partial(emails.requirement_reminder, requirement=requirement, person=status.user,
-                            occasion=occasion, expires_on=status.expires_on),
+                    partial(
+                        emails.requirement_reminder,
+                        requirement=requirement,
+                        person=status.user,
+                        occasion=occasion,
+                        expires_on=status.expires_on,
+                    ),
                     robust=True,
                 )
                 sent[occasion] += 1

@@ -1,4 +1,5 @@
 """Mandatory training: external certificates sent in by people and approved or refused by the team."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,9 @@ def external_certificate_submit(
         raise ValidationError({"completed_on": "The date on the certificate cannot be in the future."})
     if file.size > MAX_CERTIFICATE_BYTES:
         raise ValidationError({"file": "The file is larger than 5 MB. Send a smaller scan or photo."})
-    certificate = ExternalCertificate(user=user, requirement=requirement, title=title.strip(), completed_on=completed_on,
-                                      file=file)
+    certificate = ExternalCertificate(
+        user=user, requirement=requirement, title=title.strip(), completed_on=completed_on, file=file
+    )
     certificate.full_clean()
     certificate.save()
     from .. import emails
@@ -52,8 +54,8 @@ def external_certificate_review(
     """
     if not is_team(by):
         raise PermissionDenied("Only the Prevent team reviews certificates.")
-    certificate = ExternalCertificate.objects.select_for_update().select_related("user", "requirement").get(
-        pk=certificate.pk
+    certificate = (
+        ExternalCertificate.objects.select_for_update().select_related("user", "requirement").get(pk=certificate.pk)
     )
     note = note.strip()
     if not approve and not note:

@@ -1,4 +1,5 @@
 """Scheduling sessions: one at a time or a run, and telling people booked when a session changes."""
+
 from __future__ import annotations
 
 import calendar
@@ -39,9 +40,7 @@ def session_save(*, session: TrainingSession, by) -> TrainingSession:
         session.sequence = previous.sequence + 1
     session.save()
     if cancelled_now:
-        live = list(
-            Booking.objects.select_for_update().filter(session=session).exclude(status=BookingStatus.CANCELLED)
-        )
+        live = list(Booking.objects.select_for_update().filter(session=session).exclude(status=BookingStatus.CANCELLED))
         for booking in live:
             was_confirmed = booking.status == BookingStatus.CONFIRMED
             booking.status = BookingStatus.CANCELLED
@@ -82,8 +81,12 @@ class SessionRun:
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
     """The nth (1-4, or -1 for the last) given weekday of a month."""
-    days = [day for week in calendar.Calendar().monthdatescalendar(year, month) for day in week
-            if day.month == month and day.weekday() == weekday]
+    days = [
+        day
+        for week in calendar.Calendar().monthdatescalendar(year, month)
+        for day in week
+        if day.month == month and day.weekday() == weekday
+    ]
     return days[-1] if nth == -1 else days[nth - 1]
 
 
@@ -116,8 +119,13 @@ def session_run_create(*, run: SessionRun, by) -> list[TrainingSession]:
         starts = timezone.make_aware(dt.datetime.combine(day, run.start_time))
         ends = timezone.make_aware(dt.datetime.combine(day, run.end_time))
         session = TrainingSession(
-            course=run.course, starts_at=starts, ends_at=ends, venue=run.venue, address=run.address,
-            online_url=run.online_url, capacity=run.capacity,
+            course=run.course,
+            starts_at=starts,
+            ends_at=ends,
+            venue=run.venue,
+            address=run.address,
+            online_url=run.online_url,
+            capacity=run.capacity,
             booking_deadline=starts - dt.timedelta(days=run.deadline_days_before) if run.deadline_days_before else None,
         )
         session_save(session=session, by=by)

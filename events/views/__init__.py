@@ -6,6 +6,7 @@ checkin: the trainer's sessions, check-in desk and session poster.
 registers: printed and exported registers, paper register upload, closing the register.
 requirements: mandatory training - sending in an external certificate and reading it back.
 """
+
 from .booking import *  # noqa: F401,F403
 from .checkin import *  # noqa: F401,F403
 from .registers import *  # noqa: F401,F403

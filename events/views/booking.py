@@ -1,4 +1,5 @@
 """Public views for booking, My training, calendar feeds and certificates. Thin: parse, call a service, render."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -9,25 +10,43 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ..models import CourseLesson, LessonProgress
-
 from .. import calendar, certificates
 from ..compliance import person_requirements
 from ..emails import CANCEL_LINK_SALT
 from ..errors import BookingError
 from ..forms import ColleaguesForm
-from ..models import Attendance, Booking, BookingStatus, CalendarSubscription, SessionVisibility
+from ..models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CalendarSubscription,
+    CourseLesson,
+    LessonProgress,
+    SessionVisibility,
+)
 from ..selectors import (
     lesson_progress_for,
-    my_training as my_training_data,
     personal_feed_bookings,
+)
+from ..selectors import (
+    my_training as my_training_data,
 )
 from ..services import booking_cancel, booking_create, calendar_subscription_reset, group_booking_create
 
 __all__ = [
-    "book_session", "booking_cancel_view", "booking_cancel_link", "booking_ics", "my_training",
-    "calendar_subscription_reset_view", "course_calendar_feed", "all_sessions_feed", "personal_feed",
-    "lesson_detail", "certificate", "certificate_pdf", "certificate_verify",
+    "book_session",
+    "booking_cancel_view",
+    "booking_cancel_link",
+    "booking_ics",
+    "my_training",
+    "calendar_subscription_reset_view",
+    "course_calendar_feed",
+    "all_sessions_feed",
+    "personal_feed",
+    "lesson_detail",
+    "certificate",
+    "certificate_pdf",
+    "certificate_verify",
 ]
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -40,6 +59,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 # --- Booking -------------------------------------------------------------------
+
 
 def book_session(request, *, course, session_id):
     """The Book button: confirm and book (or join the waiting list), or book colleagues."""
@@ -71,7 +91,9 @@ def book_session(request, *, course, session_id):
             elif action in ("book", "wait"):
                 booking = booking_create(session=session, user=request.user, join_waiting_list=action == "wait")
                 if booking.status == BookingStatus.CONFIRMED:
-                    messages.success(request, "Your place is booked. We have emailed you the details and a calendar invitation.")
+                    messages.success(
+                        request, "Your place is booked. We have emailed you the details and a calendar invitation."
+                    )
                 else:
                     messages.success(request, "You are on the waiting list. We will email you if a place frees up.")
                 return redirect("events:my_training")
@@ -105,7 +127,7 @@ def booking_cancel_link(request, token):
     try:
         pk = signing.loads(token, salt=CANCEL_LINK_SALT)
     except signing.BadSignature:
-        raise Http404("This cancellation link is not valid.")
+        raise Http404("This cancellation link is not valid.") from None
     booking = get_object_or_404(Booking.objects.select_related("session", "session__course", "user"), pk=pk)
     if request.method == "POST":
         try:
@@ -120,11 +142,14 @@ def booking_cancel_link(request, token):
 
 @login_required
 def booking_ics(request, pk):
-    booking = get_object_or_404(Booking.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user)
+    booking = get_object_or_404(
+        Booking.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user
+    )
     return _ics(calendar.invitation(booking, cancel=booking.status == BookingStatus.CANCELLED), "booking.ics")
 
 
 # --- My training ------------------------------------------------------------------
+
 
 @login_required
 def my_training(request):
@@ -134,20 +159,21 @@ def my_training(request):
     feed_url = (
         request.build_absolute_uri(reverse("events:personal_feed", args=[subscription.token])) if subscription else None
     )
-    return render(request, "events/my_training.html", {"data": data, "feed_url": feed_url, "requirements": requirements})
+    return render(
+        request, "events/my_training.html", {"data": data, "feed_url": feed_url, "requirements": requirements}
+    )
 
 
 @login_required
 @require_POST
 def calendar_subscription_reset_view(request):
     calendar_subscription_reset(user=request.user)
-    messages.success(
-        request, "Your calendar feed has a new address. Any old address has stopped working."
-    )
+    messages.success(request, "Your calendar feed has a new address. Any old address has stopped working.")
     return redirect(reverse("events:my_training") + "#calendar")
 
 
 # --- Calendar feeds -----------------------------------------------------------------
+
 
 def course_calendar_feed(request, *, course):
     sessions = course.sessions.filter(visibility=SessionVisibility.OPEN).select_related("course")
@@ -157,7 +183,9 @@ def course_calendar_feed(request, *, course):
 def all_sessions_feed(request):
     from ..models import TrainingSession
 
-    sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True).select_related("course")
+    sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True).select_related(
+        "course"
+    )
     return _ics(calendar.sessions_feed(sessions, name="Prevent training sessions"), "prevent-training.ics")
 
 
@@ -168,6 +196,7 @@ def personal_feed(request, token):
 
 
 # --- Lessons ------------------------------------------------------------------------
+
 
 def lesson_detail(request, *, course, lesson_id):
     lesson = get_object_or_404(CourseLesson, pk=lesson_id, page=course)
@@ -200,6 +229,7 @@ def lesson_detail(request, *, course, lesson_id):
 
 # --- Certificates ------------------------------------------------------------------------
 
+
 def _own_attendance(request, pk) -> Attendance:
     return get_object_or_404(
         Attendance.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user
@@ -226,6 +256,8 @@ def certificate_verify(request):
     attendance = None
     if code:
         attendance = (
-            Attendance.objects.select_related("session", "session__course", "user").filter(certificate_code=code).first()
+            Attendance.objects.select_related("session", "session__course", "user")
+            .filter(certificate_code=code)
+            .first()
         )
     return render(request, "events/certificate_verify.html", {"code": code, "attendance": attendance})

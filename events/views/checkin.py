@@ -1,4 +1,5 @@
 """The trainer's side of the door: their sessions, the check-in desk, the session QR poster."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,13 @@ from ..services import attendance_undo, checkin_token_regenerate, desk_mark, is_
 from .runner import runnable_session, runner_view
 
 __all__ = [
-    "my_sessions", "checkin_desk", "desk_state", "desk_mark_view", "desk_scan", "session_poster", "session_qr",
+    "my_sessions",
+    "checkin_desk",
+    "desk_state",
+    "desk_mark_view",
+    "desk_scan",
+    "session_poster",
+    "session_qr",
     "checkin_code_reset",
 ]
 
@@ -44,12 +51,17 @@ def my_sessions(request):
     start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end_of_today = start_of_today + dt.timedelta(days=1)
     sessions = sessions_run_by(user=request.user, is_team=is_team(request.user))
-    return render(request, "events/my_sessions.html", {
-        "today": sessions.filter(starts_at__gte=start_of_today, starts_at__lt=end_of_today).order_by("starts_at"),
-        "upcoming": sessions.filter(starts_at__gte=end_of_today).order_by("starts_at")[:20],
-        "recent": sessions.filter(starts_at__lt=start_of_today, starts_at__gte=now - dt.timedelta(days=60))
-        .order_by("-starts_at"),
-    })
+    return render(
+        request,
+        "events/my_sessions.html",
+        {
+            "today": sessions.filter(starts_at__gte=start_of_today, starts_at__lt=end_of_today).order_by("starts_at"),
+            "upcoming": sessions.filter(starts_at__gte=end_of_today).order_by("starts_at")[:20],
+            "recent": sessions.filter(
+                starts_at__lt=start_of_today, starts_at__gte=now - dt.timedelta(days=60)
+            ).order_by("-starts_at"),
+        },
+    )
 
 
 def _desk_context(request, session, *, notice=None, notice_ok=True):
@@ -87,25 +99,36 @@ def desk_mark_view(request, pk):
     notice, ok = None, True
     try:
         if request.POST.get("action") == "undo":
-            attendance = get_object_or_404(Attendance.objects.select_related("booking"), pk=request.POST.get("attendance"),
-                                           session=session)
+            attendance = get_object_or_404(
+                Attendance.objects.select_related("booking"), pk=request.POST.get("attendance"), session=session
+            )
             name = attendance.display_name
             attendance_undo(attendance=attendance, by=request.user)
             notice = f"{name}: mark taken back."
         else:
-            booking = get_object_or_404(Booking.objects.select_related("session", "user"), pk=request.POST.get("booking"),
-                                        session=session)
+            booking = get_object_or_404(
+                Booking.objects.select_related("session", "user"), pk=request.POST.get("booking"), session=session
+            )
             result = desk_mark(booking=booking, by=request.user)
             when = timezone.localtime(result.attendance.checked_in_at).strftime("%H:%M")
-            notice = (f"{result.name} is checked in." if result.created
-                      else f"{result.name} was already checked in at {when}.")
+            notice = (
+                f"{result.name} is checked in."
+                if result.created
+                else f"{result.name} was already checked in at {when}."
+            )
     except CheckInError as error:
         notice, ok = error.message, False
     if _is_fetch(request):
-        return render(request, "events/includes/desk_list.html",
-                      _desk_context(request, session, notice=notice, notice_ok=ok), status=200 if ok else 409)
+        return render(
+            request,
+            "events/includes/desk_list.html",
+            _desk_context(request, session, notice=notice, notice_ok=ok),
+            status=200 if ok else 409,
+        )
     (messages.success if ok else messages.error)(request, notice)
-    return redirect(reverse("events:desk", args=[session.pk]) + (f"?q={request.GET['q']}" if request.GET.get("q") else ""))
+    return redirect(
+        reverse("events:desk", args=[session.pk]) + (f"?q={request.GET['q']}" if request.GET.get("q") else "")
+    )
 
 
 @runner_view
@@ -147,5 +170,7 @@ def checkin_code_reset(request, pk):
     """A photo of the poster leaked: a new code; the old one stops working at once."""
     session = runnable_session(request, pk)
     checkin_token_regenerate(session=session, by=request.user)
-    messages.success(request, "The check-in code has been replaced. Print or show the new poster: the old one no longer works.")
+    messages.success(
+        request, "The check-in code has been replaced. Print or show the new poster: the old one no longer works."
+    )
     return redirect("events:session_poster", pk=session.pk)

@@ -2,6 +2,7 @@
 
 Every view goes through ``runnable_session``: only the session's trainers and the Prevent team.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -40,12 +41,16 @@ def _file(body: bytes, content_type: str, filename: str, *, disposition: str = "
 @runner_view
 def register(request, pk):
     session = runnable_session(request, pk)
-    return render(request, "events/register.html", {
-        "session": session,
-        "register": session_register(session=session),
-        "has_ended": timezone.now() >= session.ends_at,
-        "blank_rows": range(5),
-    })
+    return render(
+        request,
+        "events/register.html",
+        {
+            "session": session,
+            "register": session_register(session=session),
+            "has_ended": timezone.now() >= session.ends_at,
+            "blank_rows": range(5),
+        },
+    )
 
 
 def _log_download(request, session, table, fmt: str) -> None:
@@ -96,11 +101,15 @@ def register_upload(request, pk):
                 )
             messages.success(request, message)
             return redirect("events:register", pk=session.pk)
-    return render(request, "events/register_upload.html", {
-        "session": session,
-        "form": form,
-        "has_started": timezone.now() >= session.starts_at,
-    })
+    return render(
+        request,
+        "events/register_upload.html",
+        {
+            "session": session,
+            "form": form,
+            "has_started": timezone.now() >= session.starts_at,
+        },
+    )
 
 
 @require_POST

@@ -1,4 +1,5 @@
 """Mandatory training on the public side: sending in an external certificate, and reading one back."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -20,13 +21,14 @@ __all__ = ["certificate_upload", "external_certificate_file"]
 def certificate_upload(request, requirement_id):
     """Send in a certificate of training done elsewhere (e.g. the Home Office e-learning) for the team to approve."""
     requirement = get_object_or_404(
-        TrainingRequirement.objects.filter(active=True, groups__in=request.user.groups.all()).exclude(
-            external_certificate_name=""
-        ).distinct(),
+        TrainingRequirement.objects.filter(active=True, groups__in=request.user.groups.all())
+        .exclude(external_certificate_name="")
+        .distinct(),
         pk=requirement_id,
     )
-    form = ExternalCertificateForm(request.POST or None, request.FILES or None,
-                                   initial={"title": requirement.external_certificate_name})
+    form = ExternalCertificateForm(
+        request.POST or None, request.FILES or None, initial={"title": requirement.external_certificate_name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             external_certificate_submit(user=request.user, requirement=requirement, **form.cleaned_data)

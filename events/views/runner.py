@@ -1,4 +1,5 @@
 """The one gate for trainer pages: the session's own trainers and the Prevent team, checked on the server."""
+
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login

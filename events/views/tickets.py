@@ -1,4 +1,5 @@
 """Tickets (scanned by a trainer, or seen by anyone else) and the session QR code's self check-in and walk-ins."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse

@@ -1,4 +1,5 @@
 """Fixtures for the browser journeys: the page tree back after a flush, the WRAP course, more phones."""
+
 import pytest
 
 from tests.conftest import PHONE

@@ -1,4 +1,5 @@
 """Steps the browser journeys share."""
+
 from tests.factories import PASSWORD
 
 

@@ -1,4 +1,5 @@
 """Real pages in Debian's chromium on a 360 x 800 phone viewport."""
+
 import re
 
 import pytest

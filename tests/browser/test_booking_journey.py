@@ -1,4 +1,5 @@
 """The booking journey in Debian's chromium on a 360 x 800 phone viewport: find, book, cancel, wait, get promoted."""
+
 import datetime as dt
 import re
 
@@ -7,9 +8,9 @@ import vobject
 from django.core import mail
 from django.utils import timezone
 
+from crm import roles
 from events.models import Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_create
-from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 

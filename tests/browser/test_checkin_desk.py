@@ -1,4 +1,5 @@
 """At the door, on phones: the trainer's check-in desk, and a walk-in checking in from the session QR code."""
+
 import datetime as dt
 import re
 
@@ -7,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from crm import roles
 from events.models import Attendance, AttendanceMethod, TrainingSession
 from events.services import booking_create
-from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 from tests.factories import UserFactory
@@ -54,7 +55,8 @@ def test_trainer_marks_two_people_and_a_walk_in_appears_on_the_desk(phone_page, 
     desk.get_by_role("button", name="Present: Bea Tester").click()
     expect(count(desk, "present")).to_have_text("2")
     assert set(Attendance.objects.filter(session=session).values_list("booking_id", flat=True)) == {
-        bookings[0].pk, bookings[1].pk
+        bookings[0].pk,
+        bookings[1].pk,
     }
     expect(desk.get_by_role("button", name="Undo Ada Tester")).to_be_visible()
 

@@ -1,4 +1,5 @@
 """Mandatory training for a Member, on phones: not started, booked, checked in at the door, complete until a date."""
+
 import datetime as dt
 import re
 
@@ -9,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.models import Attendance, RequirementStatus, TrainingRequirement, TrainingSession
 from crm import roles
+from events.models import Attendance, RequirementStatus, TrainingRequirement, TrainingSession
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 from tests.factories import UserFactory
@@ -23,18 +24,31 @@ def member_setup(wrap):
     from events.demo import courses
 
     member_course = courses()["member"]
-    rule = TrainingRequirement.objects.create(name="Prevent training for elected Members", valid_for_months=24,
-                                              renewal_window_days=60,
-                                              external_certificate_name="Home Office Prevent awareness e-learning")
+    rule = TrainingRequirement.objects.create(
+        name="Prevent training for elected Members",
+        valid_for_months=24,
+        renewal_window_days=60,
+        external_certificate_name="Home Office Prevent awareness e-learning",
+    )
     rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
     rule.courses.add(member_course, wrap)
     starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=15)
-    session = TrainingSession.objects.create(course=member_course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
-                                             venue="Hammersmith Town Hall, Council Chamber", capacity=46)
+    session = TrainingSession.objects.create(
+        course=member_course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        venue="Hammersmith Town Hall, Council Chamber",
+        capacity=46,
+    )
     trainer = UserFactory(roles=[roles.TRAINER], first_name="Helen", last_name="Price")
     session.trainers.add(trainer)
-    member = UserFactory(roles=[roles.ELECTED_MEMBER], first_name="Rita", last_name="Councillor",
-                         member_side="opposition", political_group="Independent")
+    member = UserFactory(
+        roles=[roles.ELECTED_MEMBER],
+        first_name="Rita",
+        last_name="Councillor",
+        member_side="opposition",
+        political_group="Independent",
+    )
     return rule, session, trainer, member, member_course
 
 
@@ -80,7 +94,13 @@ def test_member_goes_from_not_started_to_complete_until_a_date(phone_page, new_p
     expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).to_contain_text(
         f"Complete until {until.day} {until:%B %Y}"
     )
-    assert dashboard_counts(team, rule) == {"complete": 1, "due_renewal": 0, "expired": 0, "booked": 0, "not_started": 0}
+    assert dashboard_counts(team, rule) == {
+        "complete": 1,
+        "due_renewal": 0,
+        "expired": 0,
+        "booked": 0,
+        "not_started": 0,
+    }
 
 
 def test_sending_in_a_certificate_fits_a_phone_and_passes_axe(phone_page, member_setup):

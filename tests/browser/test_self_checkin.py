@@ -1,13 +1,14 @@
 """Tickets and the session QR self check-in in Debian's chromium on a 360 x 800 phone: axe, no sideways scrolling."""
+
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crm import roles
 from events.models import Attendance, TrainingSession
 from events.services import booking_create
-from crm import roles
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 
@@ -24,7 +25,9 @@ def problems_on(page) -> list[str]:
 def make_session(course, *, days):
     starts = timezone.now() + dt.timedelta(days=days)
     return TrainingSession.objects.create(
-        course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+        course=course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
         venue="Hammersmith Town Hall, Committee Room 1",
     )
 

@@ -2,6 +2,7 @@
 
 Files are read back with the csv module and openpyxl, not with the helper.
 """
+
 import csv
 import datetime as dt
 import io
@@ -42,6 +43,7 @@ def read_xlsx(body: bytes):
 
 # --- Cells ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", FORMULAS)
 def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
     assert escape_formula(text) == "'" + text
@@ -74,8 +76,11 @@ def test_times_are_london_time_to_the_minute_without_a_zone():
 
 @pytest.mark.django_db
 def test_field_values_follow_relations_and_give_choice_labels():
-    organisation = OrganisationFactory(name="Brook Green Primary School", organisation_type=OrganisationType.SCHOOL,
-                                       ward=WardFactory(name="Brook Green"))
+    organisation = OrganisationFactory(
+        name="Brook Green Primary School",
+        organisation_type=OrganisationType.SCHOOL,
+        ward=WardFactory(name="Brook Green"),
+    )
     user = User(first_name="Ada", last_name="Lovelace", email="ada@example.gov.uk", organisation=organisation)
     assert field_value(user, "organisation__ward__name") == "Brook Green"
     assert field_value(user, "organisation.organisation_type") == OrganisationType.SCHOOL.label
@@ -130,6 +135,7 @@ def test_xlsx_drops_characters_a_workbook_cannot_hold():
 
 # --- Audit ------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_an_audited_download_names_who_what_and_how_many(team_admin):
     organisation = OrganisationFactory()
@@ -145,8 +151,12 @@ def test_an_audited_download_names_who_what_and_how_many(team_admin):
 
 @pytest.fixture
 def school(db):
-    return OrganisationFactory(name="Brook Green Primary School", organisation_type=OrganisationType.SCHOOL,
-                               phone="+44 20 7946 0000", ward=WardFactory(name="Brook Green"))
+    return OrganisationFactory(
+        name="Brook Green Primary School",
+        organisation_type=OrganisationType.SCHOOL,
+        phone="+44 20 7946 0000",
+        ward=WardFactory(name="Brook Green"),
+    )
 
 
 @pytest.mark.parametrize("name", ["organisations:index", "wards:index"])
@@ -163,9 +173,29 @@ def test_the_organisations_export_has_labels_and_escaped_phone_numbers(client, t
     response = client.get(reverse("organisations:index") + "?export=csv")
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     heading, *rows = read_csv(b"".join(response.streaming_content))
-    assert heading == ["Name", "Organisation type", "URN", "Ward", "Address", "Postcode", "Email", "Phone", "Website",
-                       "Active"]
-    assert rows == [[
-        "Brook Green Primary School", "School or college", "", "Brook Green", "", "W6 9JU", "", "'+44 20 7946 0000",
-        "", "Yes",
-    ]]
+    assert heading == [
+        "Name",
+        "Organisation type",
+        "URN",
+        "Ward",
+        "Address",
+        "Postcode",
+        "Email",
+        "Phone",
+        "Website",
+        "Active",
+    ]
+    assert rows == [
+        [
+            "Brook Green Primary School",
+            "School or college",
+            "",
+            "Brook Green",
+            "",
+            "W6 9JU",
+            "",
+            "'+44 20 7946 0000",
+            "",
+            "Yes",
+        ]
+    ]

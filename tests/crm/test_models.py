@@ -30,4 +30,6 @@ def test_urn_is_unique_but_blank_urns_are_not_clashes():
     OrganisationFactory(name="B", postcode="W6 1AB")
     OrganisationFactory(name="C", postcode="W6 1AC")
     with pytest.raises(IntegrityError):
-        Organisation.objects.create(name="D", organisation_type=OrganisationType.SCHOOL, urn="100321", postcode="W6 1AD")
+        Organisation.objects.create(
+            name="D", organisation_type=OrganisationType.SCHOOL, urn="100321", postcode="W6 1AD"
+        )

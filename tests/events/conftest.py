@@ -24,8 +24,10 @@ def wrap(db):
 def member_course(db):
     """Training for elected Members: its page is restricted to Members and the team."""
     return CoursePageFactory(
-        title="Prevent training for elected Members", slug="member-training",
-        reporting_category=ReportingCategory.MEMBER, restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
+        title="Prevent training for elected Members",
+        slug="member-training",
+        reporting_category=ReportingCategory.MEMBER,
+        restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
     )
 
 
@@ -33,7 +35,8 @@ def member_course(db):
 def school_course(db):
     """Whole-school briefings, which do not count towards Members' training."""
     return CoursePageFactory(
-        title="Prevent briefing for school staff", slug="school-staff-briefing",
+        title="Prevent briefing for school staff",
+        slug="school-staff-briefing",
         reporting_category=ReportingCategory.EDUCATION,
     )
 
@@ -56,7 +59,9 @@ def make_session(wrap):
 def requirement(wrap, member_course):
     """Mandatory training for elected Members: the Member briefing or WRAP, or the e-learning; 24 months."""
     rule = TrainingRequirement.objects.create(
-        name="Prevent training for elected Members", valid_for_months=24, renewal_window_days=60,
+        name="Prevent training for elected Members",
+        valid_for_months=24,
+        renewal_window_days=60,
         external_certificate_name="Home Office Prevent e-learning",
     )
     rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))

@@ -4,6 +4,7 @@ The walk below covers every export of the product's admin viewsets; a new one th
 added to ``CASES`` fails ``test_the_walk_covers_every_admin_export``. Files are read back with
 the csv module and openpyxl.
 """
+
 import csv
 import datetime as dt
 import io
@@ -51,6 +52,7 @@ def audit_entries(user):
 
 # --- Every admin export --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def one_of_each(make_session, make_user, requirement):
     """One row for every admin list: a session, a booking and its attendance, a certificate, an organisation."""
@@ -58,11 +60,20 @@ def one_of_each(make_session, make_user, requirement):
     ada = make_user(roles.LEARNER, first_name="Ada", last_name="Lovelace", email="ada@example.gov.uk")
     booking = booking_create(session=session, user=ada)
     attendance_record(session=session, booking=booking, method=AttendanceMethod.TICKET)
-    member = make_user(roles.ELECTED_MEMBER, first_name="Bea", last_name="Barnes", email="bea@example.gov.uk",
-                       member_side="administration")
+    member = make_user(
+        roles.ELECTED_MEMBER,
+        first_name="Bea",
+        last_name="Barnes",
+        email="bea@example.gov.uk",
+        member_side="administration",
+    )
     ExternalCertificate.objects.create(
-        user=member, requirement=requirement, title="Home Office Prevent e-learning",
-        completed_on=dt.date(2026, 3, 2), file="certificates/bea.pdf", status=CertificateStatus.PENDING,
+        user=member,
+        requirement=requirement,
+        title="Home Office Prevent e-learning",
+        completed_on=dt.date(2026, 3, 2),
+        file="certificates/bea.pdf",
+        status=CertificateStatus.PENDING,
     )
     OrganisationFactory(name="Brook Green Primary School", ward=WardFactory(name="Brook Green"))
     return SimpleNamespace(session=session, requirement=requirement)
@@ -120,8 +131,9 @@ def test_the_walk_covers_every_admin_export():
 
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_admin_export_reads_back_with_a_heading_per_column_and_the_data(client, team_admin, one_of_each,
-                                                                                 name, fmt):
+def test_every_admin_export_reads_back_with_a_heading_per_column_and_the_data(
+    client, team_admin, one_of_each, name, fmt
+):
     args, expected, names_people = CASES[name]
     client.force_login(team_admin)
     response = client.get(reverse(name, args=args(one_of_each)) + f"?export={fmt}")
@@ -140,8 +152,16 @@ def test_every_admin_export_reads_back_with_a_heading_per_column_and_the_data(cl
 def test_the_bookings_export_has_a_column_for_each_detail(client, team_admin, one_of_each):
     client.force_login(team_admin)
     heading, [row] = read(client.get(reverse("bookings:index") + "?export=csv"), "csv")
-    assert heading == ["First name", "Last name", "Email address", "Organisation", "Session", "Status", "Created at",
-                       "Cancelled at"]
+    assert heading == [
+        "First name",
+        "Last name",
+        "Email address",
+        "Organisation",
+        "Session",
+        "Status",
+        "Created at",
+        "Cancelled at",
+    ]
     assert row[:3] == ["Ada", "Lovelace", "ada@example.gov.uk"]
     assert row[4] == str(one_of_each.session) and row[5] == "Confirmed" and row[7] == ""
 
@@ -168,6 +188,7 @@ def test_a_longer_list_takes_no_more_queries(client, team_admin, make_session, m
 
 # --- Walk-ins' typed names ---------------------------------------------------------------------
 
+
 def test_a_formula_typed_by_a_walk_in_is_text_in_the_admin_and_register_exports(client, team_admin, make_session):
     session = make_session(days=-1)
     attendance_record(session=session, full_name=EVIL, email="mal@example.org", method=AttendanceMethod.WALK_IN)
@@ -192,9 +213,11 @@ def test_a_formula_typed_by_a_walk_in_is_text_in_the_admin_and_register_exports(
 
 # --- Audit ---------------------------------------------------------------------------------------
 
+
 def test_admin_downloads_that_name_people_are_audited_with_who_what_and_filters(client, team_admin, one_of_each):
-    attendance_record(session=one_of_each.session, full_name="Walt Inman", email="walt@example.org",
-                      method=AttendanceMethod.WALK_IN)
+    attendance_record(
+        session=one_of_each.session, full_name="Walt Inman", email="walt@example.org", method=AttendanceMethod.WALK_IN
+    )
     client.force_login(team_admin)
     assert client.get(reverse("attendance:index") + "?method=walk_in&export=csv").status_code == 200
     assert client.get(reverse("bookings:index") + "?export=xlsx").status_code == 200
@@ -211,14 +234,17 @@ def test_admin_downloads_that_name_people_are_audited_with_who_what_and_filters(
 
 # --- Times and labels ----------------------------------------------------------------------------
 
+
 def test_admin_exports_write_london_times_to_the_minute_and_choice_labels(client, team_admin, make_session, make_user):
     session = make_session(days=7)
     summer = dt.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=UTC)
     winter = dt.datetime(2026, 1, 15, 9, 30, 15, 123456, tzinfo=UTC)
-    attendance_record(session=session, user=make_user(email="ada@example.gov.uk"), method=AttendanceMethod.TICKET,
-                      when=summer)
-    attendance_record(session=session, full_name="Walt Inman", email="walt@example.org",
-                      method=AttendanceMethod.WALK_IN, when=winter)
+    attendance_record(
+        session=session, user=make_user(email="ada@example.gov.uk"), method=AttendanceMethod.TICKET, when=summer
+    )
+    attendance_record(
+        session=session, full_name="Walt Inman", email="walt@example.org", method=AttendanceMethod.WALK_IN, when=winter
+    )
     client.force_login(team_admin)
     url = reverse("attendance:index") + "?export={fmt}"
 

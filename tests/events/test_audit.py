@@ -1,4 +1,5 @@
 """Downloads that name people are written to Wagtail's audit log (Reports → Site history)."""
+
 import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -9,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def exports_logged(instance):
-    return ModelLogEntry.objects.filter(action="events.export", object_id=str(instance.pk),
-                                        content_type__model=instance._meta.model_name)
+    return ModelLogEntry.objects.filter(
+        action="events.export", object_id=str(instance.pk), content_type__model=instance._meta.model_name
+    )
 
 
 def test_register_downloads_are_logged_with_who_and_what(client, make_session, make_user):
@@ -18,8 +20,10 @@ def test_register_downloads_are_logged_with_who_and_what(client, make_session, m
     trainer = make_user(roles.TRAINER)
     session.trainers.add(trainer)
     client.force_login(trainer)
-    for fmt, url in (("csv", reverse("events:register_export", args=[session.pk, "csv"])),
-                     ("pdf", reverse("events:register_pdf", args=[session.pk]))):
+    for _fmt, url in (
+        ("csv", reverse("events:register_export", args=[session.pk, "csv"])),
+        ("pdf", reverse("events:register_pdf", args=[session.pk])),
+    ):
         assert client.get(url).status_code == 200
     entries = list(exports_logged(session).order_by("timestamp"))
     assert [(entry.user, entry.data["format"]) for entry in entries] == [(trainer, "csv"), (trainer, "pdf")]

@@ -1,17 +1,23 @@
 """The shipped benchmark runs and leaves nothing behind (its timings are judged by the benchmark, not here)."""
+
 import io
 
 import pytest
 from django.core.management import call_command
 
-from events.models import Attendance, Booking, TrainingRequirement, TrainingSession
 from crm.models import User
+from events.models import Attendance, Booking, TrainingRequirement, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
 
 def test_benchmark_runs_every_scenario_and_rolls_back():
-    before = (User.objects.count(), TrainingSession.objects.count(), Booking.objects.count(), Attendance.objects.count())
+    before = (
+        User.objects.count(),
+        TrainingSession.objects.count(),
+        Booking.objects.count(),
+        Attendance.objects.count(),
+    )
     out = io.StringIO()
     try:
         call_command("benchmark", people=60, desk=12, bookings=10, stdout=out)

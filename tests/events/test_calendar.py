@@ -1,4 +1,5 @@
 """Calendar feeds and invitations, parsed back with second parsers (vobject, recurring-ical-events)."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -10,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from crm import roles
 from events.models import SessionStatus, SessionVisibility
 from events.services import booking_cancel, booking_create, calendar_subscription_reset, session_save
-from crm import roles
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,10 @@ def test_course_feed_is_valid_with_vtimezone_and_lists_open_sessions_only(client
 
 def test_course_page_advertises_its_feed(client, wrap):
     content = client.get(wrap.url).content.decode()
-    assert f'<link rel="alternate" type="text/calendar" title="{wrap.title} sessions" href="{wrap.url}calendar/">' in content
+    assert (
+        f'<link rel="alternate" type="text/calendar" title="{wrap.title} sessions" href="{wrap.url}calendar/">'
+        in content
+    )
 
 
 def test_cancelled_sessions_stay_in_feeds_as_cancelled_with_a_higher_sequence(client, wrap, make_session, team_admin):
@@ -85,7 +89,9 @@ def test_confirmation_update_and_cancel_keep_one_uid_with_rising_sequence(
     sequences = [int(vcal.vevent.sequence.value) for vcal, _ in invites]
     assert sequences == sorted(sequences) and sequences[0] < sequences[1] < sequences[2]
     moved = invites[1][0].vevent
-    assert moved.dtstart.value.astimezone(LONDON) == timezone.localtime(session.starts_at, LONDON).replace(microsecond=0)
+    assert moved.dtstart.value.astimezone(LONDON) == timezone.localtime(session.starts_at, LONDON).replace(
+        microsecond=0
+    )
     assert invites[0][0].vevent.attendee.value == f"mailto:{person.email}"
     assert invites[2][0].vevent.status.value == "CANCELLED"
 
@@ -122,10 +128,14 @@ def test_winter_and_summer_times_read_back_at_the_right_offset(client, make_sess
     summer = make_session(days=30)
     winter_start = dt.datetime(2027, 1, 12, 10, 0, tzinfo=LONDON)
     summer_start = dt.datetime(2027, 7, 13, 10, 0, tzinfo=LONDON)
-    TrainingSession.objects.filter(pk=winter.pk).update(starts_at=winter_start, ends_at=winter_start + dt.timedelta(hours=2))
-    TrainingSession.objects.filter(pk=summer.pk).update(starts_at=summer_start, ends_at=summer_start + dt.timedelta(hours=2))
+    TrainingSession.objects.filter(pk=winter.pk).update(
+        starts_at=winter_start, ends_at=winter_start + dt.timedelta(hours=2)
+    )
+    TrainingSession.objects.filter(pk=summer.pk).update(
+        starts_at=summer_start, ends_at=summer_start + dt.timedelta(hours=2)
+    )
     vcal = vobject.readOne(client.get(reverse("events:all_sessions_feed")).content.decode())
     starts = sorted(event.dtstart.value for event in vcal.vevent_list)
     assert [s.utcoffset() for s in starts] == [dt.timedelta(0), dt.timedelta(hours=1)]
     assert [s.hour for s in starts] == [10, 10]
-    assert [s.astimezone(dt.timezone.utc).hour for s in starts] == [10, 9]
+    assert [s.astimezone(dt.UTC).hour for s in starts] == [10, 9]

@@ -1,4 +1,5 @@
 """Mandatory training: the status rules at their edges, certificates sent in and reviewed, publishing counts."""
+
 import datetime as dt
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from crm import roles
 from events.compliance import (
     FEWER_THAN,
     HIDDEN,
@@ -31,11 +33,9 @@ from events.services.requirements import (
     external_certificate_review,
     external_certificate_submit,
 )
-from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
-
 
 
 @pytest.fixture
@@ -46,8 +46,9 @@ def member(make_user):
 def attended(person, course, on: dt.date):
     """Mark ``person`` present at a session of ``course`` held on ``on`` (10:00 London time)."""
     starts = timezone.make_aware(dt.datetime.combine(on, dt.time(10)))
-    session = TrainingSession.objects.create(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-                                             venue="Town Hall", capacity=20)
+    session = TrainingSession.objects.create(
+        course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall", capacity=20
+    )
     return Attendance.objects.create(session=session, user=person, email=person.email)
 
 
@@ -59,6 +60,7 @@ TODAY = dt.date(2026, 11, 25)
 
 
 # --- The rule at its edges ---------------------------------------------------------------------
+
 
 def test_attended_exactly_24_months_ago_has_expired_and_a_day_later_it_had_not(requirement, member, member_course):
     attended(member, member_course, TODAY - relativedelta(months=24))
@@ -85,7 +87,10 @@ def test_complete_until_the_day_before_the_anniversary(requirement, member, memb
 
 def test_a_pending_certificate_does_not_count_an_approved_one_does(requirement, member, team_admin):
     certificate = external_certificate_submit(
-        user=member, requirement=requirement, title="Home Office Prevent e-learning", completed_on=TODAY - dt.timedelta(days=3),
+        user=member,
+        requirement=requirement,
+        title="Home Office Prevent e-learning",
+        completed_on=TODAY - dt.timedelta(days=3),
         file=SimpleUploadedFile("cert.pdf", PDF, content_type="application/pdf"),
     )
     pending = status_of(requirement, member, TODAY)
@@ -100,7 +105,10 @@ def test_two_routes_both_done_the_latest_counts(requirement, member, wrap, team_
     attended(member, wrap, TODAY - relativedelta(months=30))  # WRAP long ago: expired on its own
     assert status_of(requirement, member, TODAY).status == RequirementStatus.EXPIRED
     certificate = external_certificate_submit(
-        user=member, requirement=requirement, title="Prevent e-learning", completed_on=TODAY - relativedelta(months=3),
+        user=member,
+        requirement=requirement,
+        title="Prevent e-learning",
+        completed_on=TODAY - relativedelta(months=3),
         file=SimpleUploadedFile("cert.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png"),
     )
     external_certificate_review(certificate=certificate, by=team_admin, approve=True)
@@ -111,8 +119,13 @@ def test_two_routes_both_done_the_latest_counts(requirement, member, wrap, team_
 
 def test_a_booking_counts_as_booked_but_never_as_complete(requirement, member, member_course):
     starts = timezone.now() + dt.timedelta(days=10)
-    session = TrainingSession.objects.create(course=member_course, starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
-                                             venue="Council Chamber", capacity=46)
+    session = TrainingSession.objects.create(
+        course=member_course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        venue="Council Chamber",
+        capacity=46,
+    )
     booking_create(session=session, user=member)
     result = status_of(requirement, member, timezone.localdate())
     assert result.status == RequirementStatus.BOOKED and result.booked_session == session
@@ -142,6 +155,7 @@ def test_only_people_in_the_groups_are_counted_and_my_requirements_are_mine(requ
 
 # --- Certificates sent in and reviewed ----------------------------------------------------------
 
+
 def test_certificate_refusals_say_what_to_fix_and_save_nothing(requirement, member, make_user):
     good = dict(user=member, requirement=requirement, title="E-learning", completed_on=TODAY - dt.timedelta(days=1))
     cases = [
@@ -159,8 +173,13 @@ def test_certificate_refusals_say_what_to_fix_and_save_nothing(requirement, memb
 
 
 def test_only_the_team_reviews_and_a_refusal_says_why(requirement, member, team_admin, make_user):
-    certificate = external_certificate_submit(user=member, requirement=requirement, title="E-learning",
-                                              completed_on=TODAY, file=SimpleUploadedFile("cert.pdf", PDF))
+    certificate = external_certificate_submit(
+        user=member,
+        requirement=requirement,
+        title="E-learning",
+        completed_on=TODAY,
+        file=SimpleUploadedFile("cert.pdf", PDF),
+    )
     with pytest.raises(PermissionDenied):
         external_certificate_review(certificate=certificate, by=make_user(roles.TRAINER), approve=True)
     with pytest.raises(ValidationError) as no_reason:
@@ -174,6 +193,7 @@ def test_only_the_team_reviews_and_a_refusal_says_why(requirement, member, team_
 
 
 # --- Publishing counts ------------------------------------------------------------------------
+
 
 def published(rows):
     return {label: dict(cells) | {"Total": total} for label, cells, total in published_table(rows)}
@@ -194,12 +214,14 @@ def test_a_single_small_number_in_a_row_hides_the_next_smallest_too():
 
 def test_a_small_number_for_one_side_is_hidden_for_everyone_and_the_other_side_too():
     """Everyone = Administration + Opposition: showing two of the three would give the third away."""
-    table = published([
-        CountRow("Everyone", counts(20, 6, 7, 8, 9)),
-        CountRow("Administration", counts(17, 6, 7, 8, 5)),
-        CountRow("Opposition", counts(3, 0, 0, 0, 4)),
-        CountRow("Cabinet Members", counts(5, 1, 0, 0, 0), adds_up=False),
-    ])
+    table = published(
+        [
+            CountRow("Everyone", counts(20, 6, 7, 8, 9)),
+            CountRow("Administration", counts(17, 6, 7, 8, 5)),
+            CountRow("Opposition", counts(3, 0, 0, 0, 4)),
+            CountRow("Cabinet Members", counts(5, 1, 0, 0, 0), adds_up=False),
+        ]
+    )
     for label in ("Everyone", "Administration", "Opposition"):
         for status in ("Complete", "Due for renewal", "Expired", "Booked", "Not started"):
             assert table[label][status] in (FEWER_THAN, HIDDEN), (label, status)
@@ -218,10 +240,18 @@ def test_count_rows_break_members_down_by_side_and_cabinet(requirement, make_use
     opposition = make_user(roles.ELECTED_MEMBER, member_side="opposition")
     attended(cabinet, member_course, TODAY - dt.timedelta(days=30))
     attended(opposition, member_course, TODAY - dt.timedelta(days=30))
-    rows = {row.label: row for row in count_rows(requirement_statuses(requirement=requirement, today=TODAY),
-                                                  by_member_group=True)}
+    rows = {
+        row.label: row
+        for row in count_rows(requirement_statuses(requirement=requirement, today=TODAY), by_member_group=True)
+    }
     assert rows["Everyone"].counts["complete"] == 2 and rows["Everyone"].counts["not_started"] == 1
-    assert rows["Administration"].counts == {"complete": 1, "due_renewal": 0, "expired": 0, "booked": 0, "not_started": 1}
+    assert rows["Administration"].counts == {
+        "complete": 1,
+        "due_renewal": 0,
+        "expired": 0,
+        "booked": 0,
+        "not_started": 1,
+    }
     assert rows["Opposition"].counts["complete"] == 1 and rows["Opposition"].total == 1
     assert rows["Cabinet Members"].counts["complete"] == 1 and rows["Cabinet Members"].total == 1
     assert rows["Administration"].percent("complete") == 50.0

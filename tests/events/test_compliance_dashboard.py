@@ -3,6 +3,7 @@ a public summary without them.
 
 Expected numbers are worked out here from how each person's data was made, never by ``events.compliance``.
 """
+
 import csv
 import datetime as dt
 import io
@@ -19,6 +20,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import escape
 
+from crm import roles
 from events.admin_reports import RequirementPeopleView
 from events.compliance import FEWER_THAN, HIDDEN
 from events.models import (
@@ -30,7 +32,6 @@ from events.models import (
     TrainingSession,
 )
 from events.services import booking_cancel, booking_create
-from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,7 @@ ROUTES = {
 
 
 # --- Making data --------------------------------------------------------------------------------
+
 
 class Maker:
     """Real sessions, attendance, bookings and certificates for generated people."""
@@ -89,8 +91,12 @@ class Maker:
 
     def certificate(self, person, on: dt.date, status):
         ExternalCertificate.objects.create(
-            user=person, requirement=self.requirement, title="Home Office Prevent e-learning", completed_on=on,
-            file=SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf"), status=status,
+            user=person,
+            requirement=self.requirement,
+            title="Home Office Prevent e-learning",
+            completed_on=on,
+            file=SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf"),
+            status=status,
         )
 
     def follow(self, route: str, person, rng: random.Random, *, course, other_course):
@@ -149,9 +155,12 @@ def councillors(requirement, team_admin, make_user, wrap, member_course):
             side = rng.choice(["administration", "administration", "opposition"])
         cabinet = side == "administration" and rng.random() < 0.3
         person = make_user(
-            roles.ELECTED_MEMBER, member_side=side, is_cabinet_member=cabinet, organisation_type="member",
-            organisation_name="Hammersmith & Fulham Council", political_group={"administration": "Labour",
-                                                                          "opposition": "Conservative"}.get(side, ""),
+            roles.ELECTED_MEMBER,
+            member_side=side,
+            is_cabinet_member=cabinet,
+            organisation_type="member",
+            organisation_name="Hammersmith & Fulham Council",
+            political_group={"administration": "Labour", "opposition": "Conservative"}.get(side, ""),
         )
         maker.follow(route, person, rng, course=rng.choice([wrap, member_course]), other_course=school)
         groups = {"Everyone"} | {"administration": {"Administration"}, "opposition": {"Opposition"}}.get(side, set())
@@ -186,6 +195,7 @@ def requirement_url(requirement, tail=""):
 
 
 # --- Reading what the dashboard shows ------------------------------------------------------------
+
 
 class Tables(HTMLParser):
     """Every table in a page, by its id: rows as lists of cell texts."""
@@ -235,6 +245,7 @@ def xlsx_rows(response) -> list[dict[str, object]]:
 
 # --- Counts -------------------------------------------------------------------------------------
 
+
 def test_overview_counts_equal_an_independent_count_of_the_generated_data(team_client, requirement, councillors):
     expected = expected_counts(councillors)
     assert all(expected["Everyone"][status] >= 3 for status in RequirementStatus.values), "every status is exercised"
@@ -261,8 +272,12 @@ def test_overview_counts_equal_an_independent_count_of_the_generated_data(team_c
             assert abs(float(percent.strip("(%)")) - 100 * group[status] / group.total()) <= 0.05, (label, status)
 
     html = response.content.decode()
-    for url in (requirement_url(requirement), requirement_url(requirement, "?export=xlsx"),
-                requirement_url(requirement, "?export=csv"), requirement_url(requirement, "summary/")):
+    for url in (
+        requirement_url(requirement),
+        requirement_url(requirement, "?export=xlsx"),
+        requirement_url(requirement, "?export=csv"),
+        requirement_url(requirement, "summary/"),
+    ):
         assert f'href="{url}"' in html, url
 
 
@@ -303,6 +318,7 @@ def test_a_long_list_pages_but_the_export_has_everyone(requirement, councillors,
 
 # --- Names for the team only --------------------------------------------------------------------
 
+
 def test_the_team_sees_names_and_details_in_the_drill_down(team_client, requirement, councillors):
     response = team_client.get(requirement_url(requirement))
     assert response.status_code == 200
@@ -311,8 +327,19 @@ def test_the_team_sees_names_and_details_in_the_drill_down(team_client, requirem
         assert person.email in html
         assert escape(person.get_full_name()) in html
     [listing] = [rows for rows in Tables(html).tables.values() if rows and rows[0][:2] == ["Name", "Email"]]
-    assert listing[0] == ["Name", "Email", "Organisation", "Political group", "Side", "Cabinet", "Status",
-                          "Last completed", "Valid until", "Booked session", "Certificate pending"]
+    assert listing[0] == [
+        "Name",
+        "Email",
+        "Organisation",
+        "Political group",
+        "Side",
+        "Cabinet",
+        "Status",
+        "Last completed",
+        "Valid until",
+        "Booked session",
+        "Certificate pending",
+    ]
     assert len(listing) == 1 + 44
 
 
@@ -325,8 +352,9 @@ def dashboard_urls(requirement):
 
 @pytest.fixture
 def named_member(make_user):
-    return make_user(roles.ELECTED_MEMBER, member_side="opposition", first_name="Philippa",
-                     last_name="Featherstonehaugh")
+    return make_user(
+        roles.ELECTED_MEMBER, member_side="opposition", first_name="Philippa", last_name="Featherstonehaugh"
+    )
 
 
 @pytest.mark.parametrize("role", [roles.LEARNER, roles.TRAINER, roles.ELECTED_MEMBER])
@@ -371,9 +399,13 @@ def test_an_unknown_requirement_is_not_found(team_client):
 
 # --- Filters ------------------------------------------------------------------------------------
 
+
 def test_filters_narrow_the_drill_down_and_the_export_follows(team_client, requirement, councillors):
-    wanted = {person.email for person, _, status in councillors
-              if status == RequirementStatus.NOT_STARTED and person.member_side == "opposition"}
+    wanted = {
+        person.email
+        for person, _, status in councillors
+        if status == RequirementStatus.NOT_STARTED and person.member_side == "opposition"
+    }
     others = {person.email for person, _, _ in councillors} - wanted
     assert wanted and others
 
@@ -418,8 +450,16 @@ def test_staff_requirements_count_everyone_only_and_hide_member_columns(team_cli
 
     drill = team_client.get(requirement_url(rule, "?status=complete"))
     [listing] = [rows for rows in Tables(drill.content.decode()).tables.values() if rows and rows[0][0] == "Name"]
-    assert listing[0] == ["Name", "Email", "Organisation", "Status", "Last completed", "Valid until", "Booked session",
-                          "Certificate pending"]
+    assert listing[0] == [
+        "Name",
+        "Email",
+        "Organisation",
+        "Status",
+        "Last completed",
+        "Valid until",
+        "Booked session",
+        "Certificate pending",
+    ]
     assert len(listing) == 1 + 4
     rows = csv_rows(team_client.get(requirement_url(rule, "?status=complete&export=csv")))
     assert sorted(row["Email"] for row in rows) == sorted(trained)
@@ -428,10 +468,22 @@ def test_staff_requirements_count_everyone_only_and_hide_member_columns(team_cli
 
 # --- The anonymised summary ---------------------------------------------------------------------
 
-NAMES = [("Aurelia", "Quennell"), ("Bartholomew", "Ashdown"), ("Cressida", "Pemberton"), ("Desmond", "Okonjo"),
-         ("Evangeline", "Thistlewood"), ("Fitzgerald", "Marchbanks"), ("Gwendolyn", "Ravenscroft"),
-         ("Horatio", "Blandford"), ("Imogen", "Villiers"), ("Jolyon", "Cattermole"), ("Kesia", "Mountjoy"),
-         ("Lysander", "Wetherby"), ("Marigold", "Ffoulkes"), ("Nathaniel", "Oyelaran")]
+NAMES = [
+    ("Aurelia", "Quennell"),
+    ("Bartholomew", "Ashdown"),
+    ("Cressida", "Pemberton"),
+    ("Desmond", "Okonjo"),
+    ("Evangeline", "Thistlewood"),
+    ("Fitzgerald", "Marchbanks"),
+    ("Gwendolyn", "Ravenscroft"),
+    ("Horatio", "Blandford"),
+    ("Imogen", "Villiers"),
+    ("Jolyon", "Cattermole"),
+    ("Kesia", "Mountjoy"),
+    ("Lysander", "Wetherby"),
+    ("Marigold", "Ffoulkes"),
+    ("Nathaniel", "Oyelaran"),
+]
 
 
 @pytest.fixture
@@ -441,8 +493,14 @@ def small_council(requirement, team_admin, make_user, member_course):
     people = []
     for number, (first, last) in enumerate(NAMES):
         side = "administration" if number < 8 else "opposition"
-        person = make_user(roles.ELECTED_MEMBER, first_name=first, last_name=last, member_side=side,
-                           is_cabinet_member=number < 3, political_group="Independent")
+        person = make_user(
+            roles.ELECTED_MEMBER,
+            first_name=first,
+            last_name=last,
+            member_side=side,
+            is_cabinet_member=number < 3,
+            political_group="Independent",
+        )
         if number % 2 == 0:
             maker.attended(person, member_course, maker.today - dt.timedelta(days=30))
         people.append(person)
@@ -472,8 +530,14 @@ def test_the_summary_shows_counts_only_with_small_numbers_hidden(team_client, re
     assert list(rows) == list(GROUPS)
     # Everyone: 7 complete and 7 not started; the three empty statuses are hidden, not shown as 0. The 7s are
     # "not shown" as well: Everyone minus the Administration's counts would otherwise give the Opposition's 3s.
-    assert rows["Everyone"] == {"Complete": HIDDEN, "Due for renewal": FEWER_THAN, "Expired": FEWER_THAN,
-                                "Booked": FEWER_THAN, "Not started": HIDDEN, "Total": "14"}
+    assert rows["Everyone"] == {
+        "Complete": HIDDEN,
+        "Due for renewal": FEWER_THAN,
+        "Expired": FEWER_THAN,
+        "Booked": FEWER_THAN,
+        "Not started": HIDDEN,
+        "Total": "14",
+    }
     # The Cabinet has 3 Members: every count, and the total, is "fewer than 5".
     assert set(rows["Cabinet Members"].values()) == {FEWER_THAN}
     # The Opposition: 3 complete, 3 not started, out of 6.

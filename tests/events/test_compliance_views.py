@@ -1,4 +1,5 @@
 """Mandatory training on screen: My training's status and next steps, sending in a certificate, the team reviewing it."""
+
 import datetime as dt
 
 import pytest
@@ -6,13 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from crm import roles
 from events.models import CertificateStatus, ExternalCertificate
 from events.services.requirements import external_certificate_submit
-from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 
 pytestmark = pytest.mark.django_db
-
 
 
 @pytest.fixture
@@ -21,8 +21,12 @@ def member(make_user):
 
 
 def upload(client, requirement, **fields):
-    data = {"title": "Home Office Prevent e-learning", "completed_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
-            "file": SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf"), **fields}
+    data = {
+        "title": "Home Office Prevent e-learning",
+        "completed_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        "file": SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf"),
+        **fields,
+    }
     return client.post(reverse("events:certificate_upload", args=[requirement.pk]), data)
 
 
@@ -65,8 +69,13 @@ def test_a_bad_certificate_upload_says_what_to_fix_and_saves_nothing(client, req
 
 
 def test_the_certificate_file_is_for_its_owner_and_the_team_only(client, requirement, member, team_admin, make_user):
-    certificate = external_certificate_submit(user=member, requirement=requirement, title="E-learning",
-                                              completed_on=timezone.localdate(), file=SimpleUploadedFile("c.pdf", PDF))
+    certificate = external_certificate_submit(
+        user=member,
+        requirement=requirement,
+        title="E-learning",
+        completed_on=timezone.localdate(),
+        file=SimpleUploadedFile("c.pdf", PDF),
+    )
     url = reverse("events:external_certificate_file", args=[certificate.pk])
     assert "/media/" not in url
     client.logout()
@@ -81,12 +90,18 @@ def test_the_certificate_file_is_for_its_owner_and_the_team_only(client, require
         assert response["Content-Type"] == "application/pdf"
 
 
-def test_the_team_approves_in_the_admin_and_the_person_counts_as_complete(client, requirement, member, team_admin,
-                                                                          django_capture_on_commit_callbacks):
+def test_the_team_approves_in_the_admin_and_the_person_counts_as_complete(
+    client, requirement, member, team_admin, django_capture_on_commit_callbacks
+):
     from events.compliance import requirement_statuses
 
-    certificate = external_certificate_submit(user=member, requirement=requirement, title="E-learning",
-                                              completed_on=timezone.localdate(), file=SimpleUploadedFile("c.pdf", PDF))
+    certificate = external_certificate_submit(
+        user=member,
+        requirement=requirement,
+        title="E-learning",
+        completed_on=timezone.localdate(),
+        file=SimpleUploadedFile("c.pdf", PDF),
+    )
     client.force_login(team_admin)
     listing = client.get("/admin/training/certificates/?status=pending")
     assert listing.status_code == 200 and member.get_full_name() in listing.content.decode()
@@ -111,8 +126,13 @@ def test_the_team_approves_in_the_admin_and_the_person_counts_as_complete(client
 
 
 def test_outreach_officers_cannot_review_certificates(client, requirement, member, make_user):
-    certificate = external_certificate_submit(user=member, requirement=requirement, title="E-learning",
-                                              completed_on=timezone.localdate(), file=SimpleUploadedFile("c.pdf", PDF))
+    certificate = external_certificate_submit(
+        user=member,
+        requirement=requirement,
+        title="E-learning",
+        completed_on=timezone.localdate(),
+        file=SimpleUploadedFile("c.pdf", PDF),
+    )
     client.force_login(make_user(roles.OUTREACH_OFFICER))
     response = client.post(f"/admin/training/certificates/edit/{certificate.pk}/", {"decision": "approved"})
     assert response.status_code == 302 and response["Location"] == "/admin/"

@@ -1,4 +1,5 @@
 """The trainer's check-in desk, session poster and 'Sessions I run': rules through the services, pages through the client."""
+
 import datetime as dt
 import io
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from crm import roles
 from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, BookingStatus
 from events.services import (
@@ -20,7 +22,6 @@ from events.services import (
     self_check_in,
     ticket_check_in,
 )
-from crm import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def decode(png: bytes) -> str:
 
 
 # --- Rules -----------------------------------------------------------------------------------
+
 
 def test_desk_mark_is_idempotent_and_undo_takes_it_back(today_session, trainer, make_user):
     booking = booking_create(session=today_session, user=make_user())
@@ -108,8 +110,14 @@ def test_only_the_sessions_own_trainers_and_the_team_mark(today_session, make_us
 def test_a_walk_in_who_later_books_is_not_counted_twice(today_session, trainer, make_user):
     """Found by email: the walk-in's attendance is the person's attendance when they are marked from a booking."""
     person = make_user(email="late.booker@example.gov.uk")
-    walk_in = self_check_in(token=today_session.checkin_token, email="Late.Booker@example.gov.uk", full_name="Late Booker",
-                            organisation_name="Council", organisation_type="council", job_role="Clerk")
+    walk_in = self_check_in(
+        token=today_session.checkin_token,
+        email="Late.Booker@example.gov.uk",
+        full_name="Late Booker",
+        organisation_name="Council",
+        organisation_type="council",
+        job_role="Clerk",
+    )
     assert walk_in.created
     booking = booking_create(session=today_session, user=person)
     again = desk_mark(booking=booking, by=trainer)
@@ -118,6 +126,7 @@ def test_a_walk_in_who_later_books_is_not_counted_twice(today_session, trainer, 
 
 
 # --- Pages -----------------------------------------------------------------------------------
+
 
 def desk_urls(session):
     return {
@@ -131,8 +140,9 @@ def desk_urls(session):
     }
 
 
-def test_desk_pages_refuse_everyone_but_the_sessions_trainers_and_the_team(client, today_session, make_user, trainer,
-                                                                          team_admin):
+def test_desk_pages_refuse_everyone_but_the_sessions_trainers_and_the_team(
+    client, today_session, make_user, trainer, team_admin
+):
     token = today_session.checkin_token
     for name, (method, url) in desk_urls(today_session).items():
         client.logout()
@@ -154,8 +164,14 @@ def test_desk_pages_refuse_everyone_but_the_sessions_trainers_and_the_team(clien
 def test_desk_lists_people_and_taps_update_the_counts(client, today_session, trainer, make_user):
     people = [make_user(first_name=name, last_name="Tester") for name in ("Ada", "Bea", "Cal")]
     bookings = [booking_create(session=today_session, user=person) for person in people]
-    self_check_in(token=today_session.checkin_token, email="walker@example.org", full_name="Wally Walker",
-                  organisation_name="Fulham Reach Youth Club", organisation_type="community", job_role="Youth worker")
+    self_check_in(
+        token=today_session.checkin_token,
+        email="walker@example.org",
+        full_name="Wally Walker",
+        organisation_name="Fulham Reach Youth Club",
+        organisation_type="community",
+        job_role="Youth worker",
+    )
     client.force_login(trainer)
     page = client.get(reverse("events:desk", args=[today_session.pk]))
     text = page.content.decode()
@@ -184,13 +200,16 @@ def test_desk_lists_people_and_taps_update_the_counts(client, today_session, tra
 def test_desk_cannot_mark_a_booking_of_another_session(client, today_session, make_session, trainer, make_user):
     elsewhere = booking_create(session=make_session(days=4), user=make_user())
     client.force_login(trainer)
-    response = client.post(reverse("events:desk_mark", args=[today_session.pk]), {"action": "mark", "booking": elsewhere.pk})
+    response = client.post(
+        reverse("events:desk_mark", args=[today_session.pk]), {"action": "mark", "booking": elsewhere.pk}
+    )
     assert response.status_code == 404
     assert not Attendance.objects.exists()
 
 
-def test_desk_camera_scan_marks_the_ticket_and_names_a_wrong_session(client, today_session, make_session, trainer,
-                                                                     make_user):
+def test_desk_camera_scan_marks_the_ticket_and_names_a_wrong_session(
+    client, today_session, make_session, trainer, make_user
+):
     booking = booking_create(session=today_session, user=make_user(first_name="Dev", last_name="Patel"))
     other = booking_create(session=make_session(days=4), user=make_user())
     client.force_login(trainer)
@@ -198,7 +217,10 @@ def test_desk_camera_scan_marks_the_ticket_and_names_a_wrong_session(client, tod
     ticket_url = settings.PORTAL_BASE_URL + reverse("events:ticket", args=[booking.ticket_token])
     ok = client.post(scan, {"token": ticket_url})
     assert ok.status_code == 200 and ok.json() == {
-        "ok": True, "created": True, "name": "Dev Patel", "message": "Checked in: Dev Patel"
+        "ok": True,
+        "created": True,
+        "name": "Dev Patel",
+        "message": "Checked in: Dev Patel",
     }
     assert "already checked in at" in client.post(scan, {"token": booking.ticket_token}).json()["message"]
     wrong = client.post(scan, {"token": other.ticket_token})
@@ -221,14 +243,22 @@ def test_poster_qr_decodes_to_the_self_check_in_address_and_a_new_code_retires_i
     today_session.refresh_from_db()
     assert today_session.checkin_token != old
     with pytest.raises(CheckInError) as stale:
-        self_check_in(token=old, email="someone@example.org", full_name="Some One", organisation_name="X",
-                      organisation_type="other", job_role="Y")
+        self_check_in(
+            token=old,
+            email="someone@example.org",
+            full_name="Some One",
+            organisation_name="X",
+            organisation_type="other",
+            job_role="Y",
+        )
     assert stale.value.code == "checkin_code_unknown"
     fresh = decode(client.get(reverse("events:session_qr", args=[today_session.pk])).content)
     assert fresh.endswith(f"/checkin/{today_session.checkin_token}/")
 
 
-def test_ticket_scan_for_the_desk_session_refuses_another_sessions_ticket(today_session, make_session, trainer, make_user):
+def test_ticket_scan_for_the_desk_session_refuses_another_sessions_ticket(
+    today_session, make_session, trainer, make_user
+):
     other = make_session(days=1)
     other.trainers.add(trainer)
     booking = booking_create(session=other, user=make_user())
@@ -237,7 +267,9 @@ def test_ticket_scan_for_the_desk_session_refuses_another_sessions_ticket(today_
     assert wrong.value.code == "wrong_session"
 
 
-def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(client, today_session, make_session, trainer, make_user):
+def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(
+    client, today_session, make_session, trainer, make_user
+):
     not_mine = make_session(days=5, venue="Fulham Library")
     client.force_login(trainer)
     page = client.get(reverse("events:my_sessions"))
@@ -260,7 +292,9 @@ def test_a_typed_email_joins_an_account_only_once_its_owner_has_verified_it(toda
     assert unverified.attendances.count() == 0
 
 
-def test_the_admin_session_list_counts_who_was_present_and_links_to_the_desk(client, team_admin, today_session, make_user):
+def test_the_admin_session_list_counts_who_was_present_and_links_to_the_desk(
+    client, team_admin, today_session, make_user
+):
     booking = booking_create(session=today_session, user=make_user())
     desk_mark(booking=booking, by=team_admin)
     client.force_login(team_admin)

@@ -3,6 +3,7 @@
 Each situation is built through the services, as it happens on the day, on a session starting
 in ten minutes (check-in open) with one place, so a second person booked goes on the waiting list.
 """
+
 import datetime as dt
 from types import SimpleNamespace
 
@@ -48,9 +49,14 @@ def room(make_session, trainer, make_user, team_admin):
 
 def poster(room, email, name):
     """Someone scans the session's QR poster and types their details."""
-    return self_check_in(token=room.session.checkin_token, email=email, full_name=name,
-                         organisation_name="Fulham Reach Youth Club", organisation_type="community",
-                         job_role="Youth worker").attendance
+    return self_check_in(
+        token=room.session.checkin_token,
+        email=email,
+        full_name=name,
+        organisation_name="Fulham Reach Youth Club",
+        organisation_type="community",
+        job_role="Youth worker",
+    ).attendance
 
 
 def fresh(booking):
@@ -58,6 +64,7 @@ def fresh(booking):
 
 
 # --- The situations: each makes its people and returns the (booking, attendance) lines it expects ----
+
 
 def booked_and_present(room):
     booking = booking_create(session=room.session, user=room.make_user(first_name="Ada", last_name="Booked"))
@@ -68,8 +75,11 @@ def booked_and_present(room):
 def waiting_then_present_from_the_poster(room):
     """A lead books a colleague onto the waiting list; the colleague checks in from the poster with that email."""
     filler = booking_create(session=room.session, user=room.make_user(first_name="Fay", last_name="Filler"))
-    [waiting] = group_booking_create(session=room.session, lead=room.make_user(roles.LEARNER),
-                                     colleagues=[Colleague("Robin Okafor", "robin.okafor@example.gov.uk")])
+    [waiting] = group_booking_create(
+        session=room.session,
+        lead=room.make_user(roles.LEARNER),
+        colleagues=[Colleague("Robin Okafor", "robin.okafor@example.gov.uk")],
+    )
     assert waiting.status == BookingStatus.WAITING
     attendance = poster(room, "Robin.Okafor@example.gov.uk", "Robin Okafor")
     assert attendance.booking is None and attendance.user is None  # recorded as a walk-in
@@ -121,9 +131,14 @@ def booked_no_show(room):
 
 
 SITUATIONS = [
-    booked_and_present, waiting_then_present_from_the_poster, walk_in_who_later_books_by_email,
-    walk_in_who_later_books_by_account, cancelled_then_walked_in, present_then_cancelled_by_the_team,
-    plain_walk_in, booked_no_show,
+    booked_and_present,
+    waiting_then_present_from_the_poster,
+    walk_in_who_later_books_by_email,
+    walk_in_who_later_books_by_account,
+    cancelled_then_walked_in,
+    present_then_cancelled_by_the_team,
+    plain_walk_in,
+    booked_no_show,
 ]
 
 
@@ -140,6 +155,7 @@ def everyone(room):
 
 
 # --- What each reader shows ---------------------------------------------------------------------
+
 
 def pk(thing):
     return thing.pk if thing is not None else None
@@ -195,8 +211,11 @@ def test_closing_the_register_never_makes_a_present_person_a_no_show(room):
         if line.booking is not None and line.booking.status == BookingStatus.CONFIRMED:
             assert fresh(line.booking).no_show is (line.attendance is None), line.name
             assert line.no_show is (line.attendance is None), line.name
-    no_shows = [booking for booking, attendance in expected
-                if booking and attendance is None and fresh(booking).status == BookingStatus.CONFIRMED]
+    no_shows = [
+        booking
+        for booking, attendance in expected
+        if booking and attendance is None and fresh(booking).status == BookingStatus.CONFIRMED
+    ]
     assert {booking.pk for booking in Booking.objects.filter(no_show=True)} == {booking.pk for booking in no_shows}
     assert counts == {"present": register.present, "no_shows": register.no_shows, "walk_ins": register.walk_ins}
     assert register.no_shows == len(no_shows)
@@ -208,12 +227,15 @@ def _row_email(booking, attendance) -> str:
 
 def test_the_paper_register_marked_absent_keeps_everyone_present_who_is(room):
     expected = everyone(room)
-    rows = [RegisterRow(row=n, name="x", email=_row_email(b, a).lower(), attended=False)
-            for n, (b, a) in enumerate(expected, start=2)]
+    rows = [
+        RegisterRow(row=n, name="x", email=_row_email(b, a).lower(), attended=False)
+        for n, (b, a) in enumerate(expected, start=2)
+    ]
     before = Attendance.objects.count()
 
-    counts = register_upload_apply(session=room.session, rows=rows, by=room.trainer,
-                                   now=room.session.ends_at + dt.timedelta(hours=1))
+    counts = register_upload_apply(
+        session=room.session, rows=rows, by=room.trainer, now=room.session.ends_at + dt.timedelta(hours=1)
+    )
 
     present = sum(1 for _, attendance in expected if attendance)
     assert counts["kept_present"] == present
@@ -227,12 +249,15 @@ def test_the_paper_register_marked_absent_keeps_everyone_present_who_is(room):
 
 def test_the_paper_register_marked_present_adds_nobody_twice(room):
     expected = everyone(room)
-    rows = [RegisterRow(row=n, name="x", email=_row_email(b, a).lower(), attended=True)
-            for n, (b, a) in enumerate(expected, start=2)]
+    rows = [
+        RegisterRow(row=n, name="x", email=_row_email(b, a).lower(), attended=True)
+        for n, (b, a) in enumerate(expected, start=2)
+    ]
     present = sum(1 for _, attendance in expected if attendance)
 
-    counts = register_upload_apply(session=room.session, rows=rows, by=room.trainer,
-                                   now=room.session.ends_at + dt.timedelta(hours=1))
+    counts = register_upload_apply(
+        session=room.session, rows=rows, by=room.trainer, now=room.session.ends_at + dt.timedelta(hours=1)
+    )
 
     assert counts["already"] == present and counts["marked"] == len(expected) - present
     register = session_register(session=room.session)
@@ -250,8 +275,10 @@ def test_the_roll_is_two_queries_however_many_people(room, django_assert_num_que
     assert len(shown) == len(roll.lines) and counts["present"] == Attendance.objects.count()
     with django_assert_num_queries(2):
         register = session_register(session=room.session)
-        written = [(line.organisation_type_label, line.job_role, line.booking_status, line.method, line.checked_in_at)
-                   for line in register.lines]
+        written = [
+            (line.organisation_type_label, line.job_role, line.booking_status, line.method, line.checked_in_at)
+            for line in register.lines
+        ]
     assert len(written) == len(shown)
 
 

@@ -8,6 +8,7 @@ commits it, so the threads see it.
 A ``BookingError`` in a thread is an expected refusal and is recorded by its
 code; any other exception fails the test.
 """
+
 import datetime as dt
 import threading
 import traceback
@@ -18,10 +19,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from crm.models import User
 from events.errors import BookingError
 from events.models import Attendance, Booking, BookingStatus, TrainingSession
 from events.services import attendance_record, booking_cancel, booking_create, ticket_check_in
-from crm.models import User
 from tests.factories import CoursePageFactory
 from tests.pagetree import restore_home_page
 
@@ -216,9 +217,9 @@ def test_cancellations_racing_new_bookings_promote_the_waiting_list_first(course
     assert arrivals.count() == 5
     assert set(arrivals.values_list("status", flat=True)) == {BookingStatus.WAITING}
     assert {status for _, status in arrived} == {BookingStatus.WAITING}
-    assert set(
-        Booking.objects.filter(pk__in=[b.pk for b in confirmed]).values_list("status", flat=True)
-    ) == {BookingStatus.CANCELLED}
+    assert set(Booking.objects.filter(pk__in=[b.pk for b in confirmed]).values_list("status", flat=True)) == {
+        BookingStatus.CANCELLED
+    }
 
 
 def test_twenty_simultaneous_marks_make_one_attendance(course, make_user):

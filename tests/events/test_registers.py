@@ -3,6 +3,7 @@
 Sessions here run 10:00 to 12:00 London time on 10 July 2024 (British Summer Time,
 so local times differ from UTC); ``time_machine`` moves the clock around them.
 """
+
 import csv
 import datetime as dt
 import io
@@ -18,11 +19,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from crm import roles
 from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, BookingStatus, TrainingSession
 from events.register_files import EXPORT_COLUMNS, RegisterRow
 from events.services import attendance_record, booking_create, register_close, register_upload_apply
-from crm import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +52,16 @@ def day(clock, wrap, trainer, make_user):
     )
     session.trainers.add(trainer)
     people = {
-        first: make_user(first_name=first, last_name=last, email=f"{first.lower()}@example.gov.uk",
-                         organisation_name=organisation, job_role="Youth worker")
+        first: make_user(
+            first_name=first,
+            last_name=last,
+            email=f"{first.lower()}@example.gov.uk",
+            organisation_name=organisation,
+            job_role="Youth worker",
+        )
         for first, last, organisation in (
-            ("Ada", "Lovelace", "Fulham Youth Service"), ("Bea", "Barnes", "Hammersmith Library"),
+            ("Ada", "Lovelace", "Fulham Youth Service"),
+            ("Bea", "Barnes", "Hammersmith Library"),
             ("Cal", "Cole", "Brook Green School"),
         )
     }
@@ -114,6 +121,7 @@ GOOD_FILE = [
 
 # --- Closing the register ------------------------------------------------------------------------
 
+
 def test_closing_the_register_marks_the_booked_people_not_present_as_no_shows(client, day):
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], by=day.trainer)
@@ -137,11 +145,17 @@ def test_closing_the_register_marks_the_booked_people_not_present_as_no_shows(cl
 
 # --- The HTML register ------------------------------------------------------------------------------
 
+
 def test_register_page_lists_everyone_with_present_and_no_show(client, day):
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], by=day.trainer, method=AttendanceMethod.TICKET)
-    attendance_record(session=day.session, full_name="Walt Inman", email="walt@example.org",
-                      organisation_name="Fulham Mosque", method=AttendanceMethod.WALK_IN)
+    attendance_record(
+        session=day.session,
+        full_name="Walt Inman",
+        email="walt@example.org",
+        organisation_name="Fulham Mosque",
+        method=AttendanceMethod.WALK_IN,
+    )
     at(day, ENDS + dt.timedelta(hours=1))
     register_close(session=day.session, by=day.trainer)
     client.force_login(day.trainer)
@@ -168,13 +182,20 @@ def test_register_page_lists_everyone_with_present_and_no_show(client, day):
 
 # --- Files out ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def marked(day):
     """After the session: Ada checked in at 10:05 London time, a walk-in whose name is a formula, register closed."""
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], by=day.trainer, method=AttendanceMethod.TICKET)
-    attendance_record(session=day.session, full_name="=HYPERLINK(\"http://evil.example\")", email="mal@example.org",
-                      organisation_name="Nowhere", method=AttendanceMethod.WALK_IN, when=STARTS + dt.timedelta(minutes=20))
+    attendance_record(
+        session=day.session,
+        full_name='=HYPERLINK("http://evil.example")',
+        email="mal@example.org",
+        organisation_name="Nowhere",
+        method=AttendanceMethod.WALK_IN,
+        when=STARTS + dt.timedelta(minutes=20),
+    )
     at(day, ENDS + dt.timedelta(hours=1))
     register_close(session=day.session, by=day.trainer)
     return day
@@ -185,9 +206,17 @@ def test_pdf_register_names_everyone_with_a_signature_column(client, marked):
     response = client.get(reverse("events:register_pdf", args=[marked.session.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    for expected in ("Workshop to Raise Awareness of Prevent (WRAP)", "Wednesday 10 July 2024, 10:00 to 12:00",
-                     "Fulham Library, Room 2", "Ada Lovelace", "Bea Barnes", "Cal Cole", "mal@example.org",
-                     "Signature", "Yes, 10:05"):
+    for expected in (
+        "Workshop to Raise Awareness of Prevent (WRAP)",
+        "Wednesday 10 July 2024, 10:00 to 12:00",
+        "Fulham Library, Room 2",
+        "Ada Lovelace",
+        "Bea Barnes",
+        "Cal Cole",
+        "mal@example.org",
+        "Signature",
+        "Yes, 10:05",
+    ):
         assert expected in text, expected
 
 
@@ -200,16 +229,23 @@ def test_csv_export_reads_back_with_london_times(client, marked):
     assert tuple(rows[0]) == EXPORT_COLUMNS
     by_email = {row["Email"]: row for row in rows}
     assert by_email["ada@example.gov.uk"] == {
-        "Name": "Ada Lovelace", "Email": "ada@example.gov.uk", "Organisation": "Fulham Youth Service",
-        "Organisation type": "Council", "Job role": "Youth worker", "Booking status": "Confirmed", "Present": "Yes",
-        "Checked in at": "2024-07-10 10:05", "Method": "Ticket scanned", "No-show": "No",
+        "Name": "Ada Lovelace",
+        "Email": "ada@example.gov.uk",
+        "Organisation": "Fulham Youth Service",
+        "Organisation type": "Council",
+        "Job role": "Youth worker",
+        "Booking status": "Confirmed",
+        "Present": "Yes",
+        "Checked in at": "2024-07-10 10:05",
+        "Method": "Ticket scanned",
+        "No-show": "No",
     }
     assert (by_email["bea@example.gov.uk"]["Present"], by_email["bea@example.gov.uk"]["No-show"]) == ("No", "Yes")
     assert by_email["bea@example.gov.uk"]["Checked in at"] == ""
     assert by_email["cal@example.gov.uk"]["Booking status"] == "On the waiting list"
     walk_in = by_email["mal@example.org"]
     assert walk_in["Booking status"] == "Walk-in (no booking)" and walk_in["Method"] == "Walk-in"
-    assert walk_in["Name"] == "'=HYPERLINK(\"http://evil.example\")"  # cannot run as a formula in Excel
+    assert walk_in["Name"] == '\'=HYPERLINK("http://evil.example")'  # cannot run as a formula in Excel
 
 
 def test_xlsx_export_reads_back(client, marked):
@@ -222,7 +258,12 @@ def test_xlsx_export_reads_back(client, marked):
     assert tuple(rows[0]) == EXPORT_COLUMNS
     by_email = {row[1]: dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in rows[1:]}
     ada = by_email["ada@example.gov.uk"]
-    assert (ada["Name"], ada["Present"], ada["Method"], ada["No-show"]) == ("Ada Lovelace", "Yes", "Ticket scanned", "No")
+    assert (ada["Name"], ada["Present"], ada["Method"], ada["No-show"]) == (
+        "Ada Lovelace",
+        "Yes",
+        "Ticket scanned",
+        "No",
+    )
     assert ada["Checked in at"] == dt.datetime(2024, 7, 10, 10, 5)  # London time, as Excel shows it
     assert (by_email["bea@example.gov.uk"]["Present"], by_email["bea@example.gov.uk"]["No-show"]) == ("No", "Yes")
     walk_in_name = next(row[0] for row in sheet.iter_rows(min_row=2) if row[1].value == "mal@example.org")
@@ -236,17 +277,24 @@ def test_other_export_formats_are_not_found(client, day):
 
 # --- Paper register upload ---------------------------------------------------------------------------------
 
+
 def test_upload_with_bad_rows_saves_nothing_and_names_each_row_and_column(client, day, make_user):
     at(day, ENDS + dt.timedelta(hours=1))
     client.force_login(day.trainer)
-    response = upload(client, day.session, csv_upload([
-        ["name", "email", "attended"],
-        ["Ada Lovelace", "ada@example.gov.uk", "yes"],        # row 2: fine, but must not be saved
-        ["", "nobody@example.gov.uk", "yes"],                 # row 3
-        ["Bob", "bob@", "yes"],                               # row 4
-        ["Bea Barnes", "bea@example.gov.uk", "maybe"],        # row 5
-        ["Ada again", "Ada@Example.gov.uk", "no"],            # row 6
-    ]))
+    response = upload(
+        client,
+        day.session,
+        csv_upload(
+            [
+                ["name", "email", "attended"],
+                ["Ada Lovelace", "ada@example.gov.uk", "yes"],  # row 2: fine, but must not be saved
+                ["", "nobody@example.gov.uk", "yes"],  # row 3
+                ["Bob", "bob@", "yes"],  # row 4
+                ["Bea Barnes", "bea@example.gov.uk", "maybe"],  # row 5
+                ["Ada again", "Ada@Example.gov.uk", "no"],  # row 6
+            ]
+        ),
+    )
     assert form_problems(response) == [
         MESSAGES["register_row_no_name"].format(row=3, column="name"),
         MESSAGES["register_row_bad_email"].format(row=4, column="email", value="bob@"),
@@ -274,7 +322,12 @@ def test_upload_marks_bookings_accounts_and_walk_ins_present_and_absent_bookings
     assert Attendance.objects.get(session=day.session, email="dee@example.gov.uk").user == dee  # the account linked
     eve = Attendance.objects.get(session=day.session, email="eve.walker@brookgreen.sch.uk")
     assert (eve.user, eve.booking, eve.full_name, eve.organisation_name, eve.organisation_type, eve.job_role) == (
-        None, None, "Eve Walker", "Brook Green School", "school", "Teacher"
+        None,
+        None,
+        "Eve Walker",
+        "Brook Green School",
+        "school",
+        "Teacher",
     )
     assert eve.method == AttendanceMethod.UPLOAD
     assert Booking.objects.get(pk=day.bookings["Bea"].pk).no_show is True
@@ -285,8 +338,9 @@ def test_uploading_the_same_register_twice_changes_nothing_the_second_time(clien
     make_user(first_name="Dee", last_name="Account", email="dee@example.gov.uk")
     at(day, ENDS + dt.timedelta(hours=1))
     client.force_login(day.trainer)
-    first = client.post(reverse("events:register_upload", args=[day.session.pk]), {"file": csv_upload(GOOD_FILE)},
-                        follow=True)  # the register page shows (and so uses up) the first upload's message
+    first = client.post(
+        reverse("events:register_upload", args=[day.session.pk]), {"file": csv_upload(GOOD_FILE)}, follow=True
+    )  # the register page shows (and so uses up) the first upload's message
     assert "3 marked present, 0 already present, 1 not present" in first.content.decode()
     before = list(Attendance.objects.order_by("pk").values())
     no_shows = list(Booking.objects.order_by("pk").values_list("pk", "no_show"))
@@ -302,7 +356,9 @@ def test_someone_already_present_stays_present_when_the_paper_says_absent(day):
     at(day, STARTS + dt.timedelta(minutes=5))
     attendance_record(session=day.session, booking=day.bookings["Ada"], method=AttendanceMethod.TICKET)
     counts = register_upload_apply(
-        session=day.session, by=day.trainer, now=ENDS + dt.timedelta(hours=1),
+        session=day.session,
+        by=day.trainer,
+        now=ENDS + dt.timedelta(hours=1),
         rows=[RegisterRow(row=2, name="Ada Lovelace", email="ada@example.gov.uk", attended=False)],
     )
     assert counts == {"marked": 0, "already": 0, "not_present": 0, "no_shows": 0, "kept_present": 1}
@@ -333,11 +389,11 @@ def test_xlsx_upload_with_a_title_row_and_loose_headings(client, day):
     at(day, ENDS + dt.timedelta(hours=1))
     client.force_login(day.trainer)
     rows = [
-        ["WRAP register, 10 July"],                           # row 1: a title above the headings
-        [" NAME ", "E-mail address", "Attended?", "Notes"],   # row 2: the headings, any case and spacing
+        ["WRAP register, 10 July"],  # row 1: a title above the headings
+        [" NAME ", "E-mail address", "Attended?", "Notes"],  # row 2: the headings, any case and spacing
         ["Ada Lovelace", "ada@example.gov.uk", True, "front row"],
         ["Bea Barnes", "bea@example.gov.uk", 0, ""],
-        ["Cal Cole", "cal@", "present", ""],                  # row 5: a bad email
+        ["Cal Cole", "cal@", "present", ""],  # row 5: a bad email
     ]
     response = upload(client, day.session, xlsx_upload(rows))
     assert form_problems(response) == [
@@ -352,15 +408,26 @@ def test_xlsx_upload_with_a_title_row_and_loose_headings(client, day):
     assert Attendance.objects.get(user=day.people["Cal"]).booking == day.bookings["Cal"]
 
 
-@pytest.mark.parametrize("name, content, code, params", [
-    ("register.pdf", b"%PDF-1.4", "register_file_type", {"name": "register.pdf"}),
-    ("register.xls", b"\xd0\xcf\x11\xe0", "register_file_type", {"name": "register.xls"}),
-    ("register.xlsx", b"name,email,attended\n", "register_file_unreadable",
-     {"name": "register.xlsx", "kind": "an Excel workbook"}),
-    ("register.csv", b"name,email\nAda,ada@example.gov.uk\n", "register_file_no_headings",
-     {"row": 1, "missing": "attended"}),
-    ("register.csv", b"name,email,attended\n\n", "register_file_no_people", {}),
-])
+@pytest.mark.parametrize(
+    "name, content, code, params",
+    [
+        ("register.pdf", b"%PDF-1.4", "register_file_type", {"name": "register.pdf"}),
+        ("register.xls", b"\xd0\xcf\x11\xe0", "register_file_type", {"name": "register.xls"}),
+        (
+            "register.xlsx",
+            b"name,email,attended\n",
+            "register_file_unreadable",
+            {"name": "register.xlsx", "kind": "an Excel workbook"},
+        ),
+        (
+            "register.csv",
+            b"name,email\nAda,ada@example.gov.uk\n",
+            "register_file_no_headings",
+            {"row": 1, "missing": "attended"},
+        ),
+        ("register.csv", b"name,email,attended\n\n", "register_file_no_people", {}),
+    ],
+)
 def test_wrong_or_unreadable_files_are_refused_with_a_clear_message(client, day, name, content, code, params):
     at(day, ENDS + dt.timedelta(hours=1))
     client.force_login(day.trainer)
@@ -438,6 +505,7 @@ def test_services_refuse_people_who_do_not_run_the_session(day, make_user):
 
 # --- On a phone -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_register_pages_fit_a_phone_and_pass_axe(phone_page, live_server):
@@ -451,21 +519,32 @@ def test_register_pages_fit_a_phone_and_pass_axe(phone_page, live_server):
     restore_home_page()
     starts = dt.datetime.now(tz=LONDON).replace(second=0, microsecond=0) + dt.timedelta(days=1)
     session = TrainingSession.objects.create(
-        course=courses()["wrap"], starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-        venue="Hammersmith Town Hall, Committee Room 1", capacity=5,
+        course=courses()["wrap"],
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        venue="Hammersmith Town Hall, Committee Room 1",
+        capacity=5,
     )
     trainer = UserFactory(roles=[roles.TRAINER])
     session.trainers.add(trainer)
-    bookings = [booking_create(session=session, user=UserFactory(organisation_name="Brook Green Primary School and "
-                                                                             "Children's Centre")) for _ in range(3)]
+    bookings = [
+        booking_create(
+            session=session, user=UserFactory(organisation_name="Brook Green Primary School and Children's Centre")
+        )
+        for _ in range(3)
+    ]
     # The session is over: one was there, one walked in, one did not come.
     TrainingSession.objects.filter(pk=session.pk).update(
         starts_at=starts - dt.timedelta(days=2), ends_at=starts - dt.timedelta(days=2) + dt.timedelta(hours=2)
     )
     session.refresh_from_db()
     attendance_record(session=session, booking=bookings[0], method=AttendanceMethod.TICKET)
-    attendance_record(session=session, full_name="Walt Inman", email="walt.inman.from.a.long.domain@example.org",
-                      method=AttendanceMethod.WALK_IN)
+    attendance_record(
+        session=session,
+        full_name="Walt Inman",
+        email="walt.inman.from.a.long.domain@example.org",
+        method=AttendanceMethod.WALK_IN,
+    )
     register_close(session=session, by=trainer)
 
     browser = Client()
@@ -481,7 +560,9 @@ def test_register_pages_fit_a_phone_and_pass_axe(phone_page, live_server):
             path = upload_url
             phone_page.goto(upload_url)
             phone_page.get_by_label("Paper register file").set_input_files(
-                files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": b"name,email,attended\n,bob@,maybe\n"}]
+                files=[
+                    {"name": "register.csv", "mimeType": "text/csv", "buffer": b"name,email,attended\n,bob@,maybe\n"}
+                ]
             )
             phone_page.get_by_role("button", name="Upload and check").click()
             phone_page.get_by_role("heading", name="There is a problem").wait_for()

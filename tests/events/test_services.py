@@ -1,4 +1,5 @@
 """One test per booking rule, calling the services directly."""
+
 import datetime as dt
 
 import pytest
@@ -8,8 +9,9 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from events.errors import MESSAGES, BookingError
+from crm import roles
 from crm.models import User
+from events.errors import MESSAGES, BookingError
 from events.models import (
     Attendance,
     Booking,
@@ -32,7 +34,6 @@ from events.services import (
     session_run_dates,
     session_save,
 )
-from crm import roles
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,7 @@ def refused(code, fn, **kwargs):
 
 
 # --- booking_create --------------------------------------------------------------------
+
 
 def test_signed_in_user_books_a_place_and_gets_a_confirmation(make_session, people, django_capture_on_commit_callbacks):
     session = make_session()
@@ -164,6 +166,7 @@ def test_team_books_on_someones_behalf_even_after_the_deadline(make_session, peo
 
 # --- booking_cancel and the waiting list -------------------------------------------------
 
+
 def test_cancelling_promotes_the_first_person_waiting_and_emails_them(
     make_session, people, django_capture_on_commit_callbacks
 ):
@@ -235,12 +238,16 @@ def test_rebooking_after_cancelling_makes_a_new_booking(make_session, people):
 
 # --- group bookings ------------------------------------------------------------------------
 
+
 def test_lead_books_named_colleagues_each_with_their_own_booking_and_email(
     make_session, people, django_capture_on_commit_callbacks
 ):
     session = make_session(capacity=2)
-    colleagues = [Colleague("Sam Patel", "sam.patel@school.example"), Colleague("Ann Lee", "ann.lee@school.example"),
-                  Colleague("Bo Chan", "bo.chan@school.example")]
+    colleagues = [
+        Colleague("Sam Patel", "sam.patel@school.example"),
+        Colleague("Ann Lee", "ann.lee@school.example"),
+        Colleague("Bo Chan", "bo.chan@school.example"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         bookings = group_booking_create(session=session, lead=people[0], colleagues=colleagues)
     assert [b.status for b in bookings] == [BookingStatus.CONFIRMED, BookingStatus.CONFIRMED, BookingStatus.WAITING]
@@ -256,7 +263,9 @@ def test_group_booking_is_all_or_nothing(make_session, people):
     session = make_session()
     booking_create(session=session, user=people[1])
     colleagues = [Colleague("New Person", "new.person@school.example"), Colleague("Already Booked", people[1].email)]
-    error = refused("colleague_already_booked", group_booking_create, session=session, lead=people[0], colleagues=colleagues)
+    error = refused(
+        "colleague_already_booked", group_booking_create, session=session, lead=people[0], colleagues=colleagues
+    )
     assert people[1].email in error.message
     assert not Booking.objects.filter(user__email="new.person@school.example").exists()
     session.refresh_from_db()
@@ -272,7 +281,10 @@ def test_group_booking_refuses_duplicates(make_session, people):
 
 # --- sessions ---------------------------------------------------------------------------
 
-def test_moving_a_session_raises_the_sequence_and_sends_updates(make_session, people, team_admin, django_capture_on_commit_callbacks):
+
+def test_moving_a_session_raises_the_sequence_and_sends_updates(
+    make_session, people, team_admin, django_capture_on_commit_callbacks
+):
     session = make_session()
     booking_create(session=session, user=people[0])
     mail.outbox.clear()
@@ -286,7 +298,9 @@ def test_moving_a_session_raises_the_sequence_and_sends_updates(make_session, pe
     assert "SEQUENCE:1" in message.attachments[0][1]
 
 
-def test_editing_only_the_audience_note_sends_nothing(make_session, people, team_admin, django_capture_on_commit_callbacks):
+def test_editing_only_the_audience_note_sends_nothing(
+    make_session, people, team_admin, django_capture_on_commit_callbacks
+):
     session = make_session()
     booking_create(session=session, user=people[0])
     mail.outbox.clear()
@@ -298,7 +312,9 @@ def test_editing_only_the_audience_note_sends_nothing(make_session, people, team
     assert mail.outbox == []
 
 
-def test_cancelling_a_session_tells_everyone_booked_and_waiting(make_session, people, team_admin, django_capture_on_commit_callbacks):
+def test_cancelling_a_session_tells_everyone_booked_and_waiting(
+    make_session, people, team_admin, django_capture_on_commit_callbacks
+):
     session = make_session(capacity=1)
     booking_create(session=session, user=people[0])
     booking_create(session=session, user=people[1], join_waiting_list=True)
@@ -335,44 +351,86 @@ def test_capacity_cannot_drop_below_places_taken(make_session, people, team_admi
 
 
 def test_a_run_of_first_tuesdays(wrap, team_admin):
-    run = SessionRun(course=wrap, first_date=dt.date(2027, 1, 5), count=6, start_time=dt.time(10), end_time=dt.time(12),
-                     venue="Town Hall", capacity=20, repeat="monthly_nth")
-    assert session_run_dates(run) == [dt.date(2027, 1, 5), dt.date(2027, 2, 2), dt.date(2027, 3, 2), dt.date(2027, 4, 6),
-                                      dt.date(2027, 5, 4), dt.date(2027, 6, 1)]
-    with time_machine.travel(dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)):
+    run = SessionRun(
+        course=wrap,
+        first_date=dt.date(2027, 1, 5),
+        count=6,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        venue="Town Hall",
+        capacity=20,
+        repeat="monthly_nth",
+    )
+    assert session_run_dates(run) == [
+        dt.date(2027, 1, 5),
+        dt.date(2027, 2, 2),
+        dt.date(2027, 3, 2),
+        dt.date(2027, 4, 6),
+        dt.date(2027, 5, 4),
+        dt.date(2027, 6, 1),
+    ]
+    with time_machine.travel(dt.datetime(2026, 12, 1, tzinfo=dt.UTC)):
         sessions = session_run_create(run=run, by=team_admin)
     assert len(sessions) == 6
     # Times are Europe/London wall-clock: 10:00 in winter (GMT, 10:00 UTC) and in summer (BST, 09:00 UTC).
     stored = [s.starts_at for s in TrainingSession.objects.order_by("starts_at")]
     utc = dt.UTC
     assert stored == [
-        dt.datetime(2027, 1, 5, 10, tzinfo=utc), dt.datetime(2027, 2, 2, 10, tzinfo=utc),
-        dt.datetime(2027, 3, 2, 10, tzinfo=utc), dt.datetime(2027, 4, 6, 9, tzinfo=utc),
-        dt.datetime(2027, 5, 4, 9, tzinfo=utc), dt.datetime(2027, 6, 1, 9, tzinfo=utc),
+        dt.datetime(2027, 1, 5, 10, tzinfo=utc),
+        dt.datetime(2027, 2, 2, 10, tzinfo=utc),
+        dt.datetime(2027, 3, 2, 10, tzinfo=utc),
+        dt.datetime(2027, 4, 6, 9, tzinfo=utc),
+        dt.datetime(2027, 5, 4, 9, tzinfo=utc),
+        dt.datetime(2027, 6, 1, 9, tzinfo=utc),
     ]
     assert [timezone.localtime(s).strftime("%H:%M %Z") for s in stored] == ["10:00 GMT"] * 3 + ["10:00 BST"] * 3
 
 
 def test_a_run_of_last_fridays_and_weekly_runs(wrap):
-    last = SessionRun(course=wrap, first_date=dt.date(2027, 1, 29), count=3, start_time=dt.time(10), end_time=dt.time(11),
-                      venue="x", capacity=5, repeat="monthly_nth")
+    last = SessionRun(
+        course=wrap,
+        first_date=dt.date(2027, 1, 29),
+        count=3,
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+        venue="x",
+        capacity=5,
+        repeat="monthly_nth",
+    )
     assert session_run_dates(last) == [dt.date(2027, 1, 29), dt.date(2027, 2, 26), dt.date(2027, 3, 26)]
-    weekly = SessionRun(course=wrap, first_date=dt.date(2027, 1, 4), count=3, start_time=dt.time(10), end_time=dt.time(11),
-                        venue="x", capacity=5, repeat="fortnightly")
+    weekly = SessionRun(
+        course=wrap,
+        first_date=dt.date(2027, 1, 4),
+        count=3,
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+        venue="x",
+        capacity=5,
+        repeat="fortnightly",
+    )
     assert session_run_dates(weekly) == [dt.date(2027, 1, 4), dt.date(2027, 1, 18), dt.date(2027, 2, 1)]
 
 
 def test_a_bad_run_saves_nothing(wrap, team_admin):
     from django.core.exceptions import ValidationError
 
-    run = SessionRun(course=wrap, first_date=timezone.localdate() + dt.timedelta(days=3), count=3, start_time=dt.time(10),
-                     end_time=dt.time(12), venue="", capacity=20, repeat="weekly")
+    run = SessionRun(
+        course=wrap,
+        first_date=timezone.localdate() + dt.timedelta(days=3),
+        count=3,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        venue="",
+        capacity=20,
+        repeat="weekly",
+    )
     with pytest.raises(ValidationError):
         session_run_create(run=run, by=team_admin)
     assert TrainingSession.objects.count() == 0
 
 
 # --- reminders, attendance, calendar token ---------------------------------------------------
+
 
 def test_reminders_go_two_days_before_and_only_once(make_session, people, django_capture_on_commit_callbacks):
     soon, later = make_session(days=1), make_session(days=5)

@@ -3,6 +3,7 @@
 The QR codes are drawn by the server and read back here with a real decoder
 (zxing-cpp), then the decoded address is followed the way a phone's camera would.
 """
+
 import datetime as dt
 import io
 import re
@@ -17,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from crm import roles
+from crm.models import User
 from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, SessionStatus, TrainingSession
 from events.services import (
@@ -28,8 +31,6 @@ from events.services import (
     ticket_check_in,
 )
 from events.services.booking import _when
-from crm import roles
-from crm.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ WALK_IN = {
 
 # --- helpers ----------------------------------------------------------------------------
 
+
 def decode_qr(png: bytes) -> str:
     """Read a QR code PNG with zxing-cpp, as a phone camera would; exactly one code, returns its text."""
     [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
@@ -54,7 +56,7 @@ def decode_qr(png: bytes) -> str:
 def path_of(url: str) -> str:
     """The path of an absolute portal address, for the test client."""
     assert url.startswith(settings.PORTAL_BASE_URL + "/"), url
-    return url[len(settings.PORTAL_BASE_URL):]
+    return url[len(settings.PORTAL_BASE_URL) :]
 
 
 def start_soon(session: TrainingSession, minutes: int = 10) -> TrainingSession:
@@ -101,6 +103,7 @@ def booked(make_session, trainer, holder):
 
 # --- the ticket QR code, scanned -------------------------------------------------------
 
+
 def test_ticket_qr_decodes_to_the_ticket_and_a_trainer_scan_marks_present(client, booked, trainer):
     response = client.get(reverse("events:ticket_qr", args=[booked.ticket_token]))
     assert response.status_code == 200
@@ -118,7 +121,10 @@ def test_ticket_qr_decodes_to_the_ticket_and_a_trainer_scan_marks_present(client
     assert 'class="checkin-result text-bg-success' in response.content.decode()
     attendance = Attendance.objects.get(session=booked.session)
     assert (attendance.booking, attendance.user, attendance.method, attendance.checked_in_by) == (
-        booked, booked.user, AttendanceMethod.TICKET, trainer
+        booked,
+        booked.user,
+        AttendanceMethod.TICKET,
+        trainer,
     )
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
@@ -189,8 +195,10 @@ def test_anyone_else_scanning_sees_the_ticket_and_marks_nothing(client, booked, 
 def make_session_like(booking):
     session = booking.session
     return TrainingSession.objects.create(
-        course=session.course, starts_at=timezone.now() + dt.timedelta(days=2),
-        ends_at=timezone.now() + dt.timedelta(days=2, hours=2), venue="Fulham Library",
+        course=session.course,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        ends_at=timezone.now() + dt.timedelta(days=2, hours=2),
+        venue="Fulham Library",
     )
 
 
@@ -246,7 +254,7 @@ def test_a_cancelled_booking_is_refused(client, make_session, trainer, holder):
     page = text(response)
     assert "Not checked in" in page and "Sam Taylor" in page
     assert MESSAGES["ticket_cancelled"] in page
-    assert 'text-bg-danger' in response.content.decode()
+    assert "text-bg-danger" in response.content.decode()
     assert not Attendance.objects.exists()
 
 
@@ -300,6 +308,7 @@ def test_a_ticket_scanned_too_late_is_refused(client, booked, trainer):
 
 # --- the session QR code: self check-in -------------------------------------------------
 
+
 @pytest.fixture
 def room(make_session, trainer):
     """A session in its check-in window (starts in ten minutes), walk-ins allowed."""
@@ -348,8 +357,13 @@ def test_a_walk_in_registers_without_an_account(client, room):
     attendance = Attendance.objects.get(session=room)
     assert attendance.user is None and attendance.booking is None
     assert attendance.method == AttendanceMethod.WALK_IN
-    assert (attendance.full_name, attendance.email, attendance.organisation_name, attendance.organisation_type,
-            attendance.job_role) == tuple(WALK_IN.values())
+    assert (
+        attendance.full_name,
+        attendance.email,
+        attendance.organisation_name,
+        attendance.organisation_type,
+        attendance.job_role,
+    ) == tuple(WALK_IN.values())
     assert not User.objects.filter(email__iexact=WALK_IN["email"]).exists()
 
 
@@ -398,11 +412,15 @@ def test_a_bad_walk_in_form_says_what_to_fix_and_saves_nothing(client, room, cha
 @pytest.mark.parametrize("when, code", [("early", "checkin_not_open"), ("late", "checkin_closed")])
 def test_self_check_in_outside_the_window_is_refused(client, room, when, code):
     if when == "early":
-        moment, message = room.checkin_opens_at - dt.timedelta(minutes=1), MESSAGES[code].format(
-            opens=_when(room.checkin_opens_at))
+        moment, message = (
+            room.checkin_opens_at - dt.timedelta(minutes=1),
+            MESSAGES[code].format(opens=_when(room.checkin_opens_at)),
+        )
     else:
-        moment, message = room.checkin_closes_at + dt.timedelta(minutes=1), MESSAGES[code].format(
-            closes=_when(room.checkin_closes_at))
+        moment, message = (
+            room.checkin_closes_at + dt.timedelta(minutes=1),
+            MESSAGES[code].format(closes=_when(room.checkin_closes_at)),
+        )
     with time_machine.travel(moment, tick=False):
         shown_first = text(client.get(checkin_path(room)))
         refused = text(client.post(checkin_path(room), WALK_IN))
@@ -479,6 +497,7 @@ def test_an_account_the_team_makes_gets_the_attendance_only_once_its_owner_verif
 
 
 # --- My training -------------------------------------------------------------------------
+
 
 def test_my_training_shows_each_confirmed_booking_with_its_ticket(client, booked, make_session, holder):
     full = make_session(days=5, capacity=1)

@@ -4,6 +4,7 @@ Real database, real mail capture (Django's locmem backend): ``mail.outbox`` hold
 would have been sent. ``django_capture_on_commit_callbacks(execute=True)`` runs the
 on_commit callbacks that the test's wrapping transaction would otherwise hold back.
 """
+
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from crm import roles
 from events.models import (
     Attendance,
     ReportingCategory,
@@ -36,7 +38,6 @@ from events.services.requirements import (
     external_certificate_review,
     external_certificate_submit,
 )
-from crm import roles
 from tests.factories import CERTIFICATE_PDF as PDF
 from tests.factories import CoursePageFactory
 from tests.pagetree import restore_home_page
@@ -65,8 +66,9 @@ def send(django_capture_on_commit_callbacks):
 def attended(person, course, on: dt.date):
     """Mark ``person`` present at a session of ``course`` held on ``on`` (10:00 London time)."""
     starts = timezone.make_aware(dt.datetime.combine(on, dt.time(10)))
-    session = TrainingSession.objects.create(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-                                             venue="Town Hall", capacity=20)
+    session = TrainingSession.objects.create(
+        course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall", capacity=20
+    )
     return Attendance.objects.create(session=session, user=person, email=person.email)
 
 
@@ -79,6 +81,7 @@ def long_date(day: dt.date) -> str:
 
 
 # --- People who have not started -----------------------------------------------------------------
+
 
 def test_someone_not_started_is_reminded_once_with_the_next_sessions_and_the_certificate_link(
     requirement, member, member_course, school_course, make_session, make_user, send
@@ -101,8 +104,12 @@ def test_someone_not_started_is_reminded_once_with_the_next_sessions_and_the_cer
     assert email.subject == "Training you need to do: Prevent training for elected Members"
     body = email.body
     assert "Hello Zebedee," in body and "have not done it yet" in body
-    listed = [booking_link("member-training", first), booking_link("wrap", full), booking_link("wrap", online),
-              booking_link("wrap", fourth)]
+    listed = [
+        booking_link("member-training", first),
+        booking_link("wrap", full),
+        booking_link("wrap", online),
+        booking_link("wrap", fourth),
+    ]
     positions = [body.find(link) for link in listed]
     assert -1 not in positions and positions == sorted(positions), "the next sessions, soonest first"
     for left_out in (too_late, deadline_passed, cancelled):
@@ -158,6 +165,7 @@ def test_the_daily_command_run_twice_sends_each_email_once(
 
 # --- Renewal and expiry -----------------------------------------------------------------------------
 
+
 def test_due_for_renewal_is_reminded_once_per_expiry_and_again_after_renewing(requirement, member, member_course, send):
     attended(member, member_course, TODAY - relativedelta(months=24) + dt.timedelta(days=30))  # expires in 30 days
     expires_on = TODAY + dt.timedelta(days=30)
@@ -176,7 +184,8 @@ def test_due_for_renewal_is_reminded_once_per_expiry_and_again_after_renewing(re
     assert len(mail.outbox) == 2
     assert f"counts until {long_date(next_expiry - dt.timedelta(days=1))}" in mail.outbox[1].body
     assert sorted(TrainingReminder.objects.values_list("key", flat=True)) == [
-        f"renewal:{expires_on.isoformat()}", f"renewal:{next_expiry.isoformat()}"
+        f"renewal:{expires_on.isoformat()}",
+        f"renewal:{next_expiry.isoformat()}",
     ]
 
 
@@ -194,6 +203,7 @@ def test_expired_training_is_reminded_once(requirement, member, member_course, s
 
 
 # --- Who gets nothing -----------------------------------------------------------------------------------
+
 
 def test_complete_booked_outsiders_and_inactive_requirements_get_nothing(
     requirement, make_user, member_course, make_session, send
@@ -213,8 +223,11 @@ def test_complete_booked_outsiders_and_inactive_requirements_get_nothing(
 
 def test_a_pending_certificate_holds_the_reminder_back_until_it_is_refused(requirement, member, team_admin, send):
     certificate = external_certificate_submit(
-        user=member, requirement=requirement, title="Home Office Prevent e-learning",
-        completed_on=timezone.localdate() - dt.timedelta(days=2), file=SimpleUploadedFile("cert.pdf", PDF),
+        user=member,
+        requirement=requirement,
+        title="Home Office Prevent e-learning",
+        completed_on=timezone.localdate() - dt.timedelta(days=2),
+        file=SimpleUploadedFile("cert.pdf", PDF),
     )
     assert send(requirement_reminders_send) == NOTHING
     external_certificate_review(certificate=certificate, by=team_admin, approve=False, note="The name does not match.")
@@ -224,11 +237,18 @@ def test_a_pending_certificate_holds_the_reminder_back_until_it_is_refused(requi
 
 # --- The team's monthly summary ----------------------------------------------------------------------
 
+
 def test_the_team_gets_a_monthly_summary_with_counts_only(requirement, make_user, member_course, team_admin, send):
-    cabinet = make_user(roles.ELECTED_MEMBER, member_side="administration", is_cabinet_member=True,
-                        first_name="Zebedee", last_name="Quartermain")
-    backbench = make_user(roles.ELECTED_MEMBER, member_side="administration",
-                          first_name="Araminta", last_name="Fotheringay")
+    cabinet = make_user(
+        roles.ELECTED_MEMBER,
+        member_side="administration",
+        is_cabinet_member=True,
+        first_name="Zebedee",
+        last_name="Quartermain",
+    )
+    backbench = make_user(
+        roles.ELECTED_MEMBER, member_side="administration", first_name="Araminta", last_name="Fotheringay"
+    )
     opposition = make_user(roles.ELECTED_MEMBER, member_side="opposition", first_name="Ottoline", last_name="Pargeter")
     attended(cabinet, member_course, TODAY - dt.timedelta(days=30))
     attended(opposition, member_course, TODAY - dt.timedelta(days=30))
@@ -254,7 +274,8 @@ def test_the_team_gets_a_monthly_summary_with_counts_only(requirement, make_user
     assert send(team_summary_send, today=TODAY + dt.timedelta(days=5)) == 0, "once a month"
     assert send(team_summary_send, today=dt.date(2024, 12, 1)) == 1, "and again next month"
     assert [email.subject for email in mail.outbox] == [
-        "Mandatory training summary: November 2024", "Mandatory training summary: December 2024"
+        "Mandatory training summary: November 2024",
+        "Mandatory training summary: December 2024",
     ]
 
 
@@ -270,10 +291,15 @@ def test_no_summary_is_claimed_while_nothing_is_active(requirement, team_admin, 
 
 # --- Certificates sent in and reviewed ---------------------------------------------------------------
 
+
 def submit(member, requirement, send):
     return send(
-        external_certificate_submit, user=member, requirement=requirement, title="Home Office Prevent e-learning",
-        completed_on=dt.date(2026, 11, 2), file=SimpleUploadedFile("cert.pdf", PDF),
+        external_certificate_submit,
+        user=member,
+        requirement=requirement,
+        title="Home Office Prevent e-learning",
+        completed_on=dt.date(2026, 11, 2),
+        file=SimpleUploadedFile("cert.pdf", PDF),
     )
 
 
@@ -304,8 +330,13 @@ def test_an_approved_certificate_tells_the_person_it_counts_from_its_date(requir
 def test_a_refused_certificate_tells_the_person_why_and_how_to_send_another(requirement, member, team_admin, send):
     certificate = submit(member, requirement, send)
     mail.outbox.clear()
-    send(external_certificate_review, certificate=certificate, by=team_admin, approve=False,
-         note="The name on the certificate does not match yours.")
+    send(
+        external_certificate_review,
+        certificate=certificate,
+        by=team_admin,
+        approve=False,
+        note="The name on the certificate does not match yours.",
+    )
 
     [email] = mail.outbox
     assert email.to == [member.email]
@@ -316,6 +347,7 @@ def test_a_refused_certificate_tells_the_person_why_and_how_to_send_another(requ
 
 
 # --- Two runs at once (PostgreSQL) --------------------------------------------------------------------
+
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,5 @@
 """Booking pages, My training, certificates and the team's admin screens: permissions and bad input."""
+
 import datetime as dt
 import io
 
@@ -8,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from crm import roles
 from events.emails import cancel_link
 from events.errors import MESSAGES
-from events.models import Booking, BookingStatus, SessionVisibility, TrainingSession
+from events.models import Booking, BookingStatus, CourseLesson, SessionVisibility, TrainingSession
 from events.services import attendance_record, booking_create
-from crm import roles
-from events.models import CourseLesson
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,12 +186,17 @@ def test_restricted_course_page_is_hidden_from_people_outside_its_groups(client,
 
 # --- the team's admin ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", [roles.LEARNER, roles.TRAINER, roles.ELECTED_MEMBER, roles.OUTREACH_OFFICER])
 def test_only_the_team_manages_sessions(client, make_user, role, make_session):
     session = make_session()
     client.force_login(make_user(role))
-    for url in ("/admin/training/sessions/", f"/admin/training/sessions/edit/{session.pk}/",
-                "/admin/training/bookings/new/", "/admin/training/sessions/run/"):
+    for url in (
+        "/admin/training/sessions/",
+        f"/admin/training/sessions/edit/{session.pk}/",
+        "/admin/training/bookings/new/",
+        "/admin/training/sessions/run/",
+    ):
         response = client.get(url)
         if role == roles.OUTREACH_OFFICER:  # uses the admin, but not this area: back to the dashboard
             assert response.status_code == 302 and response["Location"] == "/admin/", (role, url)
@@ -200,7 +205,9 @@ def test_only_the_team_manages_sessions(client, make_user, role, make_session):
             assert b"You cannot see this page" in response.content, (role, url)
 
 
-def test_team_admin_lists_exports_and_edits_sessions(client, team_admin, make_session, make_user, django_capture_on_commit_callbacks):
+def test_team_admin_lists_exports_and_edits_sessions(
+    client, team_admin, make_session, make_user, django_capture_on_commit_callbacks
+):
     session = make_session()
     booking_create(session=session, user=make_user())
     client.force_login(team_admin)
@@ -212,11 +219,21 @@ def test_team_admin_lists_exports_and_edits_sessions(client, team_admin, make_se
     edit = f"/admin/training/sessions/edit/{session.pk}/"
     local = timezone.localtime(session.starts_at)
     data = {
-        "course": session.course_id, "starts_at": local.strftime("%Y-%m-%d %H:%M"),
-        "ends_at": (local + dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"), "venue": "Fulham Library",
-        "address": "", "online_url": "", "capacity": 10, "booking_deadline": "", "audience_note": "",
-        "visibility": "open", "organisation": "", "status": "scheduled",
-        "checkin_opens_minutes": 30, "checkin_closes_minutes": 30, "allow_walk_ins": "on",
+        "course": session.course_id,
+        "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (local + dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+        "venue": "Fulham Library",
+        "address": "",
+        "online_url": "",
+        "capacity": 10,
+        "booking_deadline": "",
+        "audience_note": "",
+        "visibility": "open",
+        "organisation": "",
+        "status": "scheduled",
+        "checkin_opens_minutes": 30,
+        "checkin_closes_minutes": 30,
+        "allow_walk_ins": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit, data)
@@ -249,17 +266,38 @@ def test_team_books_and_cancels_on_someones_behalf_in_the_admin(client, team_adm
 def test_team_schedules_a_run_of_sessions(client, team_admin, wrap):
     client.force_login(team_admin)
     first = timezone.localdate() + dt.timedelta(days=7)
-    response = client.post("/admin/training/sessions/run/", {
-        "course": wrap.pk, "first_date": first.isoformat(), "repeat": "monthly_nth", "count": 6,
-        "start_time": "10:00", "end_time": "12:00", "venue": "Town Hall", "address": "", "online_url": "",
-        "capacity": 20, "deadline_days_before": 1,
-    })
+    response = client.post(
+        "/admin/training/sessions/run/",
+        {
+            "course": wrap.pk,
+            "first_date": first.isoformat(),
+            "repeat": "monthly_nth",
+            "count": 6,
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "venue": "Town Hall",
+            "address": "",
+            "online_url": "",
+            "capacity": 20,
+            "deadline_days_before": 1,
+        },
+    )
     assert response.status_code == 302
     assert TrainingSession.objects.filter(course=wrap).count() == 6
-    bad = client.post("/admin/training/sessions/run/", {
-        "course": wrap.pk, "first_date": first.isoformat(), "repeat": "weekly", "count": 3,
-        "start_time": "12:00", "end_time": "10:00", "venue": "", "capacity": 20, "deadline_days_before": 1,
-    })
+    bad = client.post(
+        "/admin/training/sessions/run/",
+        {
+            "course": wrap.pk,
+            "first_date": first.isoformat(),
+            "repeat": "weekly",
+            "count": 3,
+            "start_time": "12:00",
+            "end_time": "10:00",
+            "venue": "",
+            "capacity": 20,
+            "deadline_days_before": 1,
+        },
+    )
     assert bad.status_code == 200
     assert "end time must be after" in bad.content.decode()
     assert TrainingSession.objects.filter(course=wrap).count() == 6

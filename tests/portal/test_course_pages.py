@@ -1,4 +1,5 @@
 """Editors build courses in the Wagtail admin: creatable where they belong, previewable, restrictable."""
+
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
@@ -16,7 +17,8 @@ class CoursePageTests(WagtailPageTestCase):
         wrap = CoursePageFactory(title="WRAP", slug="wrap", reporting_category=ReportingCategory.WRAP)
         CourseLesson.objects.create(page=wrap, title="What is the Prevent duty?", body=[])
         member = CoursePageFactory(
-            title="Prevent training for elected Members", reporting_category=ReportingCategory.MEMBER,
+            title="Prevent training for elected Members",
+            reporting_category=ReportingCategory.MEMBER,
             restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
         )
         self.courses = {"wrap": wrap, "member": member}
@@ -30,19 +32,23 @@ class CoursePageTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, CoursePage)
 
     def test_team_creates_a_course_with_content_and_lessons_in_the_admin(self):
-        data = nested_form_data({
-            "title": "Prevent for housing officers",
-            "slug": "prevent-housing",
-            "summary": "A short course for housing staff.",
-            "audience": "Housing officers",
-            "duration": "90 minutes",
-            "reporting_category": "wrap",
-            "body": streamfield([("paragraph", rich_text("<p>What housing staff need to know.</p>"))]),
-            "lessons": inline_formset([
-                {"title": "Before you come", "minutes": 5, "body": streamfield([])},
-                {"title": "After the session", "minutes": 10, "body": streamfield([])},
-            ]),
-        })
+        data = nested_form_data(
+            {
+                "title": "Prevent for housing officers",
+                "slug": "prevent-housing",
+                "summary": "A short course for housing staff.",
+                "audience": "Housing officers",
+                "duration": "90 minutes",
+                "reporting_category": "wrap",
+                "body": streamfield([("paragraph", rich_text("<p>What housing staff need to know.</p>"))]),
+                "lessons": inline_formset(
+                    [
+                        {"title": "Before you come", "minutes": 5, "body": streamfield([])},
+                        {"title": "After the session", "minutes": 10, "body": streamfield([])},
+                    ]
+                ),
+            }
+        )
         self.assertCanCreate(self.index, CoursePage, data)
         course = CoursePage.objects.get(slug="prevent-housing")
         self.assertEqual([lesson.title for lesson in course.lessons.all()], ["Before you come", "After the session"])
@@ -53,11 +59,18 @@ class CoursePageTests(WagtailPageTestCase):
 
     def test_unsaved_edits_to_a_course_with_lessons_preview_before_publishing(self):
         wrap = self.courses["wrap"]
-        data = nested_form_data({
-            "title": "WRAP (draft title)", "slug": wrap.slug, "summary": "Draft summary", "audience": wrap.audience,
-            "duration": wrap.duration, "reporting_category": "wrap", "body": streamfield([]),
-            "lessons": inline_formset([{"title": "New lesson", "minutes": 5, "body": streamfield([])}]),
-        })
+        data = nested_form_data(
+            {
+                "title": "WRAP (draft title)",
+                "slug": wrap.slug,
+                "summary": "Draft summary",
+                "audience": wrap.audience,
+                "duration": wrap.duration,
+                "reporting_category": "wrap",
+                "body": streamfield([]),
+                "lessons": inline_formset([{"title": "New lesson", "minutes": 5, "body": streamfield([])}]),
+            }
+        )
         url = f"/admin/pages/{wrap.pk}/edit/preview/"
         self.assertEqual(self.client.post(url, data).json(), {"is_valid": True, "is_available": True})
         preview = self.client.get(url)

@@ -1,4 +1,5 @@
 """Health check, production settings and demo data."""
+
 import os
 import subprocess
 import sys
@@ -8,9 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from crm.models import Organisation, Ward
 from crm import roles
-from crm.models import User
+from crm.models import Organisation, User, Ward
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test run's own variables that a real server would not have.
@@ -26,7 +26,12 @@ def clean_environment(**env: str) -> dict[str, str]:
 def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run Python in a fresh process with this project's settings, as a server would."""
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean_environment(**env), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -1,4 +1,5 @@
 """The Wagtail site: home page, content pages, site settings."""
+
 from wagtail.models import Site
 from wagtail.test.utils import WagtailPageTestCase
 

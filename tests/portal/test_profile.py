@@ -1,4 +1,5 @@
 """A person edits their own details; only the team sets the elected-Member fields."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -78,7 +79,10 @@ def test_member_details_service_refuses_everyone_but_the_team(make_user, role):
 def test_team_sets_member_details_and_the_member_role(team_admin, make_user):
     councillor = make_user(organisation_type="member")
     member_details_update(
-        actor=team_admin, user=councillor, political_group="Conservative", member_side="opposition",
+        actor=team_admin,
+        user=councillor,
+        political_group="Conservative",
+        member_side="opposition",
         is_cabinet_member=False,
     )
     councillor.refresh_from_db()
@@ -90,7 +94,11 @@ def test_cabinet_member_must_be_in_the_administration(team_admin, make_user):
     councillor = make_user()
     with pytest.raises(ValidationError, match="Administration"):
         member_details_update(
-            actor=team_admin, user=councillor, political_group="Labour", member_side="opposition", is_cabinet_member=True
+            actor=team_admin,
+            user=councillor,
+            political_group="Labour",
+            member_side="opposition",
+            is_cabinet_member=True,
         )
     councillor.member_side, councillor.is_cabinet_member = "opposition", True
     with pytest.raises(IntegrityError):
@@ -107,17 +115,28 @@ def test_team_edits_member_fields_in_the_wagtail_users_admin(client, team_admin,
     assert page.status_code == 200
     assert b'name="member_side"' in page.content
     data = {
-        "username": councillor.username, "email": councillor.email, "first_name": "Ann", "last_name": "Lee",
-        "organisation_name": "Hammersmith & Fulham Council", "organisation_type": "member", "job_role": "Councillor",
-        "political_group": "Labour", "member_side": "administration", "is_cabinet_member": "on",
-        "is_active": "on", "password1": "", "password2": "",
+        "username": councillor.username,
+        "email": councillor.email,
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "organisation_name": "Hammersmith & Fulham Council",
+        "organisation_type": "member",
+        "job_role": "Councillor",
+        "political_group": "Labour",
+        "member_side": "administration",
+        "is_cabinet_member": "on",
+        "is_active": "on",
+        "password1": "",
+        "password2": "",
         "groups": [str(pk) for pk in councillor.groups.values_list("pk", flat=True)],
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     councillor = type(councillor).objects.get(pk=councillor.pk)
     assert (councillor.political_group, councillor.member_side, councillor.is_cabinet_member) == (
-        "Labour", "administration", True
+        "Labour",
+        "administration",
+        True,
     )
     assert roles.ELECTED_MEMBER in roles.role_names(councillor)
     # A Cabinet Member in the Opposition is refused with the model's message beside the box, nothing saved.
@@ -131,12 +150,23 @@ def test_team_edits_member_fields_in_the_wagtail_users_admin(client, team_admin,
 def test_team_adds_a_member_in_the_wagtail_users_admin(client, team_admin):
     """Creating a Member on the Add user screen also goes through the service and gives the role."""
     client.force_login(team_admin)
-    response = client.post(reverse("wagtailusers_users:add"), {
-        "username": "cllr.new", "email": "cllr.new@example.gov.uk", "first_name": "New", "last_name": "Member",
-        "organisation_name": "Hammersmith & Fulham Council", "organisation_type": "member", "job_role": "Councillor",
-        "political_group": "Independent", "member_side": "opposition",
-        "password1": "a-long-enough-password-1", "password2": "a-long-enough-password-1", "is_active": "on",
-    })
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "cllr.new",
+            "email": "cllr.new@example.gov.uk",
+            "first_name": "New",
+            "last_name": "Member",
+            "organisation_name": "Hammersmith & Fulham Council",
+            "organisation_type": "member",
+            "job_role": "Councillor",
+            "political_group": "Independent",
+            "member_side": "opposition",
+            "password1": "a-long-enough-password-1",
+            "password2": "a-long-enough-password-1",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     member = User.objects.get(email="cllr.new@example.gov.uk")
     assert (member.member_side, member.political_group) == ("opposition", "Independent")

@@ -1,4 +1,5 @@
 """Sign up with email verification, sign in, sign out, password reset."""
+
 import re
 
 import pytest
@@ -32,7 +33,10 @@ def test_sign_up_verify_then_sign_in(client):
     assert response.status_code == 302
     user = User.objects.get(email=GOOD["email"])
     assert (user.first_name, user.organisation_name, user.organisation_type, user.job_role) == (
-        "Jo", "Hammersmith & Fulham Council", "council", "Housing officer"
+        "Jo",
+        "Hammersmith & Fulham Council",
+        "council",
+        "Housing officer",
     )
     assert list(user.groups.values_list("name", flat=True)) == [roles.LEARNER]
     assert not EmailAddress.objects.get(user=user).verified

@@ -7,6 +7,7 @@ Each scenario has a target; the command exits with status 1 if any is missed.
     python manage.py benchmark            # or: make bench
     python manage.py benchmark --people 20000
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,12 +71,13 @@ class Command(BaseCommand):
         return result, seconds, len(queries), peak
 
     def run(self, options):
+        from wagtail.models import Site
+
         from events.compliance import count_rows, requirement_statuses
         from events.demo import courses
         from events.models import Attendance, Booking, BookingStatus, TrainingRequirement, TrainingSession
         from events.selectors import desk_counts, desk_rows, session_roll
         from events.services import booking_create
-        from wagtail.models import Site
 
         if not Site.objects.filter(is_default_site=True).exists():
             self.stderr.write("Run `manage.py migrate` first: the benchmark needs the home page.")
@@ -87,21 +89,31 @@ class Command(BaseCommand):
         people_count = options["people"]
         group = Group.objects.create(name="Benchmark staff group")
         User.objects.bulk_create(
-            User(username=f"bench-{n}", email=f"bench-{n}@bench.example", first_name="Bench", last_name=str(n),
-                 password="!unusable")
+            User(
+                username=f"bench-{n}",
+                email=f"bench-{n}@bench.example",
+                first_name="Bench",
+                last_name=str(n),
+                password="!unusable",
+            )
             for n in range(people_count)
         )
         people = list(User.objects.filter(username__startswith="bench-").order_by("pk"))
         group.user_set.add(*people)
         sessions = TrainingSession.objects.bulk_create(
-            TrainingSession(course=course, starts_at=now - dt.timedelta(days=30 * i + 1),
-                            ends_at=now - dt.timedelta(days=30 * i + 1) + dt.timedelta(hours=2),
-                            venue="Benchmark hall", capacity=10_000)
+            TrainingSession(
+                course=course,
+                starts_at=now - dt.timedelta(days=30 * i + 1),
+                ends_at=now - dt.timedelta(days=30 * i + 1) + dt.timedelta(hours=2),
+                venue="Benchmark hall",
+                capacity=10_000,
+            )
             for i in range(30)
         )
         Attendance.objects.bulk_create(
             Attendance(session=sessions[n % len(sessions)], user=person, email=person.email)
-            for n, person in enumerate(people) if n % 10 < 6
+            for n, person in enumerate(people)
+            if n % 10 < 6
         )
         requirement = TrainingRequirement.objects.create(name="Benchmark requirement", valid_for_months=24)
         requirement.groups.add(group)
@@ -118,9 +130,13 @@ class Command(BaseCommand):
 
         # --- The check-in desk of a big session ----------------------------------------------------
         desk_size = options["desk"]
-        desk_session = TrainingSession.objects.create(course=course, starts_at=now + dt.timedelta(minutes=10),
-                                                      ends_at=now + dt.timedelta(hours=2), venue="Benchmark hall",
-                                                      capacity=desk_size)
+        desk_session = TrainingSession.objects.create(
+            course=course,
+            starts_at=now + dt.timedelta(minutes=10),
+            ends_at=now + dt.timedelta(hours=2),
+            venue="Benchmark hall",
+            capacity=desk_size,
+        )
         bookings = Booking.objects.bulk_create(
             Booking(session=desk_session, user=person, status=BookingStatus.CONFIRMED) for person in people[:desk_size]
         )
@@ -140,11 +156,15 @@ class Command(BaseCommand):
 
         # --- Booking, one after another ---------------------------------------------------------
         booking_count = options["bookings"]
-        open_session = TrainingSession.objects.create(course=course, starts_at=now + dt.timedelta(days=20),
-                                                      ends_at=now + dt.timedelta(days=20, hours=2),
-                                                      venue="Benchmark hall", capacity=booking_count // 2)
+        open_session = TrainingSession.objects.create(
+            course=course,
+            starts_at=now + dt.timedelta(days=20),
+            ends_at=now + dt.timedelta(days=20, hours=2),
+            venue="Benchmark hall",
+            capacity=booking_count // 2,
+        )
         timings = []
-        for person in people[desk_size:desk_size + booking_count]:
+        for person in people[desk_size : desk_size + booking_count]:
             started = time.perf_counter()
             booking_create(session=open_session, user=person, join_waiting_list=True)
             timings.append(time.perf_counter() - started)

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from portal import demo as portal_demo
 from crm import demo as crm_demo
-from events import demo as events_demo
 from crm.roles import sync_roles
+from events import demo as events_demo
+from portal import demo as portal_demo
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
-        self.stdout.write("\nDemo sign-ins (password for all: %s)" % portal_demo.DEMO_PASSWORD)
-        for email, first, last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:
+        self.stdout.write(f"\nDemo sign-ins (password for all: {portal_demo.DEMO_PASSWORD})")
+        for email, _first, _last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(role_list):<22} {email}")
         self.stdout.write("\nPortal: http://127.0.0.1:8000/   Team admin: http://127.0.0.1:8000/admin/")
