@@ -25,3 +25,6 @@ if settings.DEBUG:
 
 # Wagtail's page serving comes last so it never hides another URL.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# The refusal page says who a restricted page is for and how to get access.
+handler403 = "portal.views.permission_denied"

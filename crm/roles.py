@@ -120,6 +120,32 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
     sync_roles()
 
 
+# Who a page restricted to a role is for, as a sentence says it: "This page is for elected Members."
+AUDIENCES = {
+    PREVENT_ADMIN: "the Prevent team",
+    OUTREACH_OFFICER: "outreach officers",
+    TRAINER: "trainers",
+    LEARNER: "learners",
+    ELECTED_MEMBER: "elected Members",
+    FAITH_FORUM_MEMBER: "Faith Forum members",
+    PAG_MEMBER: "Prevent Advisory Group members",
+}
+
+
+def audience(group_names: Iterable[str]) -> str:
+    """Who the people holding ``group_names`` are, in words: "elected Members", "Faith Forum members".
+
+    The Prevent team is left out when others are named, as it may open every page.
+    A group the team made itself is named as it is.
+    """
+    names = sorted(set(group_names))
+    named = [name for name in names if name != PREVENT_ADMIN] or names
+    words = sorted(AUDIENCES.get(name, f"the {name} group") for name in named)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def role_names(user) -> frozenset[str]:
     """The names of the user's roles, cached on the user for the request."""
     if not user.is_authenticated:

@@ -21,7 +21,10 @@ def upcoming_open_sessions(*, course=None) -> QuerySet[TrainingSession]:
 
 
 def course_listing(*, parent, user):
-    """The courses under a training index, each with its next open session and how many are coming up."""
+    """The courses under a training index, each with its next open session and how many are coming up.
+
+    Restricted courses are listed too: the index names who they are for to people who may not open them.
+    """
     from .models import CoursePage
 
     now = timezone.now()
@@ -33,7 +36,6 @@ def course_listing(*, parent, user):
     return (
         CoursePage.objects.child_of(parent)
         .live()
-        .public()
         .annotate(next_session=Min("sessions__starts_at", filter=open_upcoming))
         .annotate(upcoming_count=Count("sessions", filter=open_upcoming))
         .order_by("path")

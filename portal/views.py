@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,20 @@ def healthz(request):
     if database_is_reachable():
         return JsonResponse({"status": "ok", "database": "ok"})
     return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+
+
+def permission_denied(request, exception=None):
+    """The site's 403 page: why, and for a page restricted to some roles, who it is for and how to get access.
+
+    The restriction's groups come from ``refuse_signed_in_people_outside_a_pages_groups``
+    (portal/wagtail_hooks.py), which leaves them on the request.
+    """
+    groups = getattr(request, "view_restriction_groups", None)
+    context = {
+        "reason": str(exception) if exception and str(exception) else "",
+        "audience": roles.audience(groups) if groups else "",
+    }
+    return HttpResponseForbidden(loader.get_template("403.html").render(context, request))
 
 
 @login_required

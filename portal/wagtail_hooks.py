@@ -15,5 +15,7 @@ def refuse_signed_in_people_outside_a_pages_groups(page, request, serve_args, se
         return None
     for restriction in page.get_view_restrictions():
         if restriction.restriction_type == PageViewRestriction.GROUPS and not restriction.accept_request(request):
+            # The refusal page (portal.views.permission_denied) says who the page is for.
+            request.view_restriction_groups = [group.name for group in restriction.groups.all()]
             raise PermissionDenied("Your account does not have the role this page needs.")
     return None

@@ -37,7 +37,10 @@ class TrainingIndexPage(Page):
         from ..selectors import course_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_listing(parent=self, user=request.user)
+        courses = list(course_listing(parent=self, user=request.user))
+        for course in courses:
+            course.audience, course.viewer_may_open = course.audience_for(request)
+        context["courses"] = courses
         return context
 
 
@@ -83,6 +86,15 @@ class CoursePage(RoutablePageMixin, Page):
             if restriction.restriction_type == PageViewRestriction.GROUPS:
                 names.update(restriction.groups.values_list("name", flat=True))
         return names or None
+
+    def audience_for(self, request) -> tuple[str, bool]:
+        """Who a course restricted to some roles is for ("elected Members"; "" when anyone may open it),
+        and whether this request may open its page - the test Wagtail's restriction itself applies."""
+        restrictions = [r for r in self.get_view_restrictions() if r.restriction_type == PageViewRestriction.GROUPS]
+        if not restrictions:
+            return "", True
+        names = {group.name for restriction in restrictions for group in restriction.groups.all()}
+        return roles.audience(names), all(restriction.accept_request(request) for restriction in restrictions)
 
     def is_open_to(self, user) -> bool:
         """Whether ``user`` may book this course: anyone, unless a view restriction limits it to some groups.
