@@ -1,15 +1,17 @@
 """Where people stand against mandatory training: the status rules, worked out in bulk for the dashboard.
 
 A person's completions are the sessions of a satisfying course they were marked
-present at, and external certificates the team approved; pending certificates
-do not count. The latest completion decides:
+present at, once the session has ended (``events.selectors.certified_attendances``:
+checked in at the door is attending, not trained), and external certificates the
+team approved; pending certificates do not count. The latest completion decides:
 
 - valid for ``valid_for_months`` from the day of the training: it expires on
   that day plus the months (the first day it no longer counts); blank months
   means it never expires;
 - ``renewal_window_days`` before the expiry it becomes *due for renewal*;
 - without a valid completion outside the renewal window, a confirmed booking on
-  an upcoming session of a satisfying course makes the person *booked*;
+  a session of a satisfying course that has not ended yet, or being present at
+  one now (``attending``), makes the person *booked*;
 - after the expiry, *expired*; with no completion at all, *not started*.
 """
 
@@ -35,6 +37,7 @@ from .models import (
     TrainingRequirement,
     TrainingSession,
 )
+from .selectors import certified_attendances
 
 User = get_user_model()
 
@@ -53,6 +56,7 @@ class PersonStatus:
     expires_on: dt.date | None = None  # the first day the completion no longer counts
     booked_session: TrainingSession | None = None
     pending_certificate: bool = False
+    attending: bool = False  # marked present at ``booked_session``, which has not ended: complete once it has
 
     @property
     def label(self) -> str:
@@ -104,20 +108,31 @@ def requirement_people(requirement: TrainingRequirement) -> QuerySet:
 def requirement_statuses(
     *, requirement: TrainingRequirement, people: QuerySet | None = None, today: dt.date | None = None
 ) -> list[PersonStatus]:
-    """Every person's status against the requirement, in four queries however many people there are."""
+    """Every person's status against the requirement, in five queries however many people there are."""
     today = today or timezone.localdate()
     now = timezone.now()
     people = requirement_people(requirement) if people is None else people
     people_ids = people.values("pk")
     courses = requirement.courses.values("pk")
     attended = dict(
-        Attendance.objects.filter(
-            user__in=people_ids, session__course__in=courses, session__status=SessionStatus.SCHEDULED
-        )
+        certified_attendances(now=now)
+        .filter(user__in=people_ids, session__course__in=courses)
         .values("user")
         .annotate(last=Max("session__starts_at"))
         .values_list("user", "last")
     )
+    attending: dict[int, TrainingSession] = {}
+    for attendance in (
+        Attendance.objects.filter(
+            user__in=people_ids,
+            session__course__in=courses,
+            session__status=SessionStatus.SCHEDULED,
+            session__ends_at__gt=now,
+        )
+        .select_related("session", "session__course")
+        .order_by("session__starts_at")
+    ):
+        attending.setdefault(attendance.user_id, attendance.session)
     certified = dict(
         ExternalCertificate.objects.filter(
             requirement=requirement, user__in=people_ids, status=CertificateStatus.APPROVED
@@ -138,7 +153,7 @@ def requirement_statuses(
             status=BookingStatus.CONFIRMED,
             session__course__in=courses,
             session__status=SessionStatus.SCHEDULED,
-            session__starts_at__gt=now,
+            session__ends_at__gt=now,
         )
         .select_related("session", "session__course")
         .order_by("session__starts_at")
@@ -150,8 +165,19 @@ def requirement_statuses(
         dates = [d for d in (attended.get(person.pk), certified.get(person.pk)) if d]
         dates = [timezone.localdate(d) if isinstance(d, dt.datetime) else d for d in dates]
         last = max(dates) if dates else None
-        status, expires_on = status_on(requirement, last_completed=last, booked=person.pk in booked, today=today)
-        results.append(PersonStatus(person, status, last, expires_on, booked.get(person.pk), person.pk in pending))
+        session = attending.get(person.pk) or booked.get(person.pk)
+        status, expires_on = status_on(requirement, last_completed=last, booked=session is not None, today=today)
+        results.append(
+            PersonStatus(
+                person,
+                status,
+                last,
+                expires_on,
+                session,
+                person.pk in pending,
+                attending=person.pk in attending,
+            )
+        )
     return results
 
 

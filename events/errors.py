@@ -17,6 +17,8 @@ MESSAGES = {
     "cancel_deadline": "Bookings can be cancelled online until {deadline}. After that, please contact the Prevent team.",
     "not_yours": "You can only cancel your own bookings.",
     "already_cancelled": "This booking has already been cancelled.",
+    "attended": "This booking cannot be cancelled: the person was marked present at the session. "
+    "If that mark was a mistake, the session's trainer can take it back on the check-in desk first.",
     "no_colleagues": "Add at least one colleague's name and work email.",
     "too_many_colleagues": "You can book up to {limit} colleagues at once.",
     "duplicate_colleague": "{email} appears more than once.",

@@ -12,6 +12,17 @@ from django.utils import timezone
 from .models import Attendance, Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
 
 
+def certified_attendances(*, now: dt.datetime | None = None) -> QuerySet[Attendance]:
+    """The rule of when a certificate exists: the person was marked present and the session has ended.
+
+    Someone checked in at the door is attending, not trained: until the session's end there is no
+    certificate (page, PDF, public check, My training's link) and no "complete" requirement
+    (``events.compliance`` counts only these). A cancelled session gives none.
+    """
+    now = now or timezone.now()
+    return Attendance.objects.filter(session__ends_at__lte=now, session__status=SessionStatus.SCHEDULED)
+
+
 def upcoming_open_sessions(*, course=None) -> QuerySet[TrainingSession]:
     """Open, scheduled sessions that have not started yet."""
     sessions = TrainingSession.objects.filter(
@@ -83,6 +94,23 @@ def waiting_positions(bookings) -> dict[int, int]:
     return positions
 
 
+def _same_person(user) -> Q:
+    """An attendance of this person: recorded under their account, or under their email (a walk-in)."""
+    same = Q(user_id=user.pk)
+    if user.email:
+        same |= Q(email__iexact=user.email)
+    return same
+
+
+def booking_attended(*, booking: Booking) -> bool:
+    """Whether the booking's person was marked present at its session (linked to it, their account or email)."""
+    return (
+        Attendance.objects.filter(session_id=booking.session_id)
+        .filter(Q(booking_id=booking.pk) | _same_person(booking.user))
+        .exists()
+    )
+
+
 @dataclass
 class MyTraining:
     upcoming: list
@@ -103,13 +131,22 @@ def my_training(*, user) -> MyTraining:
         .order_by("session__starts_at")
     )
     positions = waiting_positions(upcoming)
+    present = set(
+        Attendance.objects.filter(
+            _same_person(user), session_id__in=[booking.session_id for booking in upcoming]
+        ).values_list("session_id", flat=True)
+    )
     for booking in upcoming:
         booking.position = positions.get(booking.pk)
+        booking.present = booking.session_id in present  # checked in: attending, and no longer cancellable
     attended = list(
         Attendance.objects.filter(user=user)
         .select_related("session", "session__course")
         .order_by("-session__starts_at")
     )
+    certified = set(certified_attendances(now=now).filter(user=user).values_list("pk", flat=True))
+    for attendance in attended:
+        attendance.has_certificate = attendance.pk in certified
     course_ids = set(LessonProgress.objects.filter(user=user).values_list("lesson__page_id", flat=True))
     courses = []
     for course in CoursePage.objects.filter(pk__in=course_ids).live().order_by("title"):

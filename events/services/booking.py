@@ -30,6 +30,7 @@ from ..models import (
     TrainingSession,
     new_token,
 )
+from ..selectors import booking_attended
 
 User = get_user_model()
 
@@ -152,8 +153,11 @@ def booking_cancel(*, booking: Booking, by) -> Booking:
     """Cancel a booking or a waiting-list place; the first person waiting takes a freed place.
 
     Rules: people cancel only their own bookings, and only until the booking
-    deadline; the team cancels anyone's at any time. Errors: ``BookingError``
-    with codes not_yours, already_cancelled, cancel_deadline.
+    deadline; the team cancels anyone's at any time. Nobody, the team
+    included, cancels a booking whose person was marked present at the
+    session (``events.selectors.booking_attended``): the mark is taken back
+    first if it was a mistake. Errors: ``BookingError`` with codes not_yours,
+    already_cancelled, attended, cancel_deadline.
     """
     session = _lock(booking.session)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -162,6 +166,10 @@ def booking_cancel(*, booking: Booking, by) -> Booking:
         raise BookingError("not_yours")
     if booking.status == BookingStatus.CANCELLED:
         raise BookingError("already_cancelled")
+    if booking_attended(booking=booking):
+        # Cancelling would leave a walk-in who keeps the attendance (and its certificate) and gets a
+        # "Booking cancelled" email. The team too: a mark made in error is taken back on the desk first.
+        raise BookingError("attended")
     if not team and timezone.now() >= session.effective_deadline:
         raise BookingError("cancel_deadline", deadline=_when(session.effective_deadline))
     was_confirmed = booking.status == BookingStatus.CONFIRMED

@@ -25,6 +25,7 @@ from ..models import (
     SessionVisibility,
 )
 from ..selectors import (
+    certified_attendances,
     lesson_progress_for,
     personal_feed_bookings,
 )
@@ -231,8 +232,9 @@ def lesson_detail(request, *, course, lesson_id):
 
 
 def _own_attendance(request, pk) -> Attendance:
+    """The person's own certificate: only once the session has ended (``certified_attendances``)."""
     return get_object_or_404(
-        Attendance.objects.select_related("session", "session__course", "user"), pk=pk, user=request.user
+        certified_attendances().select_related("session", "session__course", "user"), pk=pk, user=request.user
     )
 
 
@@ -256,7 +258,8 @@ def certificate_verify(request):
     attendance = None
     if code:
         attendance = (
-            Attendance.objects.select_related("session", "session__course", "user")
+            certified_attendances()
+            .select_related("session", "session__course", "user")
             .filter(certificate_code=code)
             .first()
         )
