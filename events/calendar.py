@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from .models import Booking, BookingStatus, SessionStatus, TrainingSession
+from .models import Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Prevent training portal//events//EN"
@@ -39,7 +40,8 @@ def _calendar(name: str, method: str | None = None) -> Calendar:
     return cal
 
 
-def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int) -> Event:
+def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int, joining_link: bool) -> Event:
+    """One session as a VEVENT. ``joining_link`` adds the online link: only for a confirmed place."""
     course = session.course
     event = Event()
     event.add("uid", uid)
@@ -53,7 +55,7 @@ def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int
     if location:
         event.add("location", location)
     description = [course.specific.summary] if hasattr(course.specific, "summary") else []
-    if session.online_url:
+    if joining_link and session.online_url and not cancelled:
         description.append(f"Join online: {session.online_url}")
         event.add("conference", session.online_url, parameters={"VALUE": "URI"})
     event.add("description", "\n\n".join(description))
@@ -99,16 +101,31 @@ def _finish(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
-def sessions_feed(sessions: Iterable[TrainingSession], *, name: str) -> bytes:
-    """A published feed of sessions (course or all), cancelled ones marked so."""
+def published_sessions(sessions: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Of ``sessions``, those a feed anyone can read may list: what an anonymous visitor may see.
+
+    Open sessions (never a closed one, which is for one organisation) of live courses with no
+    view restriction of any kind - groups, sign-in or password - on the course or above it.
+    """
+    from .models import CoursePage
+
+    return sessions.filter(visibility=SessionVisibility.OPEN, course__in=CoursePage.objects.live().public())
+
+
+def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
+    """A published feed of sessions (course or all), cancelled ones marked so.
+
+    Anyone can read it, so it lists only ``published_sessions`` and never carries the online joining link.
+    """
     cal = _calendar(name)
-    for session in sessions:
+    for session in published_sessions(sessions).select_related("course"):
         cal.add_component(
             _event(
                 session,
                 uid=session_uid(session),
                 cancelled=session.status == SessionStatus.CANCELLED,
                 sequence=session.sequence,
+                joining_link=False,
             )
         )
     return _finish(cal)
@@ -125,6 +142,7 @@ def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
                 uid=booking_uid(booking),
                 cancelled=cancelled,
                 sequence=booking.session.sequence + (1 if booking.status == BookingStatus.CANCELLED else 0),
+                joining_link=booking.status == BookingStatus.CONFIRMED,
             )
         )
     return _finish(cal)
@@ -134,7 +152,13 @@ def invitation(booking: Booking, *, cancel: bool = False) -> bytes:
     """An iTIP message for one person: METHOD:REQUEST to add or update, METHOD:CANCEL to remove."""
     cal = _calendar(booking.session.course.title, method="CANCEL" if cancel else "REQUEST")
     sequence = booking.session.sequence + (1 if cancel and booking.session.status != SessionStatus.CANCELLED else 0)
-    event = _event(booking.session, uid=booking_uid(booking), cancelled=cancel, sequence=sequence)
+    event = _event(
+        booking.session,
+        uid=booking_uid(booking),
+        cancelled=cancel,
+        sequence=sequence,
+        joining_link=booking.status == BookingStatus.CONFIRMED,
+    )
     attendee = vCalAddress(f"mailto:{booking.user.email}")
     attendee.params["cn"] = vText(booking.user.get_full_name() or booking.user.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")

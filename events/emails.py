@@ -15,7 +15,7 @@ from crm import roles
 
 from . import calendar
 from .compliance import expiry_date, last_valid_day
-from .models import Booking, CertificateStatus
+from .models import Booking, BookingStatus, CertificateStatus
 from .qr import qr_png
 from .selectors import upcoming_open_sessions, waiting_positions
 
@@ -44,6 +44,8 @@ def _send(
     **extra,
 ):
     session = booking.session
+    # The online joining link is for people with a place: never the waiting list, never after a cancellation.
+    has_place = booking.status == BookingStatus.CONFIRMED and not session.is_cancelled
     context = {
         "booking": booking,
         "session": session,
@@ -58,6 +60,7 @@ def _send(
         "claim_url": settings.PORTAL_BASE_URL + reverse("account_reset_password"),
         "base_url": settings.PORTAL_BASE_URL,
         "ticket_url": ticket_link(booking),
+        "joining_url": session.online_url if has_place else "",
         **extra,
     }
     body = render_to_string(f"events/email/{template}.txt", context)
