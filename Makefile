@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000
+#   make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (PORT=8101 make run: another port)
 #   make test   - set up, then run the whole test suite
 # Also: make lint (what CI checks before the tests), make lock (after changing pyproject.toml's dependencies).
 PYTHON ?= python3
@@ -7,6 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# What make runs sees where the site is served: settings build PORTAL_BASE_URL (links in emails,
+# calendar files, QR codes) from HOST and PORT unless PORTAL_BASE_URL is set.
+export HOST PORT
 
 .PHONY: run test lint lock bench setup check-python chromium migrate seed serve clean
 

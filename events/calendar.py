@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from .links import absolute_url
 from .models import Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
 
 LONDON = ZoneInfo("Europe/London")
@@ -59,7 +60,7 @@ def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int
         description.append(f"Join online: {session.online_url}")
         event.add("conference", session.online_url, parameters={"VALUE": "URI"})
     event.add("description", "\n\n".join(description))
-    event.add("url", settings.PORTAL_BASE_URL + course.url)
+    event.add("url", absolute_url(course.url))
     organizer = vCalAddress(f"mailto:{_team_email()}")
     organizer.params["cn"] = vText("Prevent team")
     event.add("organizer", organizer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
@@ -15,6 +14,7 @@ from crm import roles
 
 from . import calendar
 from .compliance import expiry_date, last_valid_day
+from .links import absolute_url
 from .models import Booking, BookingStatus, CertificateStatus
 from .qr import qr_png
 from .selectors import upcoming_open_sessions, waiting_positions
@@ -25,12 +25,12 @@ CANCEL_LINK_SALT = "events.booking-cancel-link"
 def cancel_link(booking: Booking) -> str:
     """A signed link that cancels this booking without signing in (for colleagues booked by a lead)."""
     token = signing.dumps(booking.pk, salt=CANCEL_LINK_SALT)
-    return settings.PORTAL_BASE_URL + reverse("events:booking_cancel_link", args=[token])
+    return absolute_url(reverse("events:booking_cancel_link", args=[token]))
 
 
 def ticket_link(booking: Booking) -> str:
     """The address a ticket's QR code carries: its unguessable token, never the booking's id."""
-    return settings.PORTAL_BASE_URL + reverse("events:ticket", args=[booking.ticket_token])
+    return absolute_url(reverse("events:ticket", args=[booking.ticket_token]))
 
 
 def _send(
@@ -53,12 +53,12 @@ def _send(
         "person": booking.user,
         "starts": timezone.localtime(session.starts_at),
         "ends": timezone.localtime(session.ends_at),
-        "my_training_url": settings.PORTAL_BASE_URL + reverse("events:my_training"),
-        "course_url": settings.PORTAL_BASE_URL + session.course.url,
+        "my_training_url": absolute_url(reverse("events:my_training")),
+        "course_url": absolute_url(session.course.url),
         "booked_by_someone_else": booking.booked_by_id and booking.booked_by_id != booking.user_id,
         "cancel_url": cancel_link(booking),
-        "claim_url": settings.PORTAL_BASE_URL + reverse("account_reset_password"),
-        "base_url": settings.PORTAL_BASE_URL,
+        "claim_url": absolute_url(reverse("account_reset_password")),
+        "base_url": absolute_url(""),
         "ticket_url": ticket_link(booking),
         "joining_url": session.online_url if has_place else "",
         **extra,
@@ -124,19 +124,19 @@ def prevent_team_addresses() -> list[str]:
 
 def _send_text(template: str, subject: str, context: dict, to: list[str]) -> None:
     """One plain-text email per recipient, so nobody sees who else it went to."""
-    body = render_to_string(f"events/email/{template}.txt", {"base_url": settings.PORTAL_BASE_URL, **context})
+    body = render_to_string(f"events/email/{template}.txt", {"base_url": absolute_url(""), **context})
     messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in to]
     get_connection().send_messages(messages)
 
 
 def _my_training_url() -> str:
-    return settings.PORTAL_BASE_URL + reverse("events:my_training")
+    return absolute_url(reverse("events:my_training"))
 
 
 def _certificate_upload_url(requirement) -> str | None:
     if not requirement.external_certificate_name:
         return None
-    return settings.PORTAL_BASE_URL + reverse("events:certificate_upload", args=[requirement.pk])
+    return absolute_url(reverse("events:certificate_upload", args=[requirement.pk]))
 
 
 NEXT_SESSIONS = 4
@@ -162,9 +162,7 @@ def next_sessions(requirement, person, *, limit: int = NEXT_SESSIONS) -> list[di
             "starts": timezone.localtime(session.starts_at),
             "ends": timezone.localtime(session.ends_at),
             "places_left": session.places_left,
-            "booking_url": settings.PORTAL_BASE_URL
-            + session.course.url
-            + session.course.reverse_subpage("book", args=[session.pk]),
+            "booking_url": absolute_url(session.course.url + session.course.reverse_subpage("book", args=[session.pk])),
         }
         for session in sessions
     ]
@@ -197,7 +195,7 @@ def requirement_team_summary(*, today, summaries: list, recipients: list[str]) -
     context = {
         "today": today,
         "summaries": summaries,
-        "dashboard_url": settings.PORTAL_BASE_URL + reverse("compliance:index"),
+        "dashboard_url": absolute_url(reverse("compliance:index")),
     }
     _send_text("requirement_team_summary", f"Mandatory training summary: {today:%B %Y}", context, recipients)
 
@@ -207,7 +205,7 @@ def certificate_submitted(certificate) -> None:
     context = {
         "certificate": certificate,
         "requirement": certificate.requirement,
-        "review_url": settings.PORTAL_BASE_URL + reverse("certificates:edit", args=[certificate.pk]),
+        "review_url": absolute_url(reverse("certificates:edit", args=[certificate.pk])),
     }
     _send_text(
         "certificate_submitted",

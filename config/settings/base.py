@@ -184,7 +184,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Prevent training and engagement"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -209,7 +208,21 @@ def require(name: str) -> str:
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password resets go through allauth
 
-# Absolute links in emails and calendar files.
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def served_at() -> str:
+    """The site's address as `make run` serves it: runserver on HOST:PORT, which the Makefile exports.
+
+    A server listening on every interface (0.0.0.0, ::) is reached on this machine as 127.0.0.1.
+    """
+    host = env("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{env('PORT') or '8000'}"
+
+
+# The site's address, for every link that leaves it: emails, calendar files, tickets' and posters'
+# QR codes, certificates. One setting (events.links.absolute_url builds on it); the admin's follows.
+PORTAL_BASE_URL = (env("PORTAL_BASE_URL") or served_at()).rstrip("/")
+WAGTAILADMIN_BASE_URL = (env("WAGTAILADMIN_BASE_URL") or PORTAL_BASE_URL).rstrip("/")
 # Calendar UIDs end in this domain, so they stay stable wherever the site is served.
 CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", "prevent-portal.invalid")

@@ -1,11 +1,19 @@
 """Production: everything secret or site-specific comes from the environment."""
 
 from .base import *  # noqa: F401,F403
-from .base import env, env_bool, require
+from .base import ALLOWED_HOSTS, env, env_bool, require
 
 SECRET_KEY = require("SECRET_KEY")
 require("ALLOWED_HOSTS")
 require("DATABASE_URL")
+
+# Links that leave the site (emails, calendar files, QR codes) name it as the public sees it:
+# PORTAL_BASE_URL, else the first allowed host over HTTPS - never the development server's address.
+_NAMED_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if "*" not in host]
+PORTAL_BASE_URL = (
+    env("PORTAL_BASE_URL") or (f"https://{_NAMED_HOSTS[0]}" if _NAMED_HOSTS else require("PORTAL_BASE_URL"))
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = (env("WAGTAILADMIN_BASE_URL") or PORTAL_BASE_URL).rstrip("/")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
