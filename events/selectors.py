@@ -102,13 +102,19 @@ def _same_person(user) -> Q:
     return same
 
 
-def booking_attended(*, booking: Booking) -> bool:
-    """Whether the booking's person was marked present at its session (linked to it, their account or email)."""
+def booking_attendance(*, booking: Booking) -> Attendance | None:
+    """The booking's person's attendance at its session, if marked present (linked to it, their account or email)."""
     return (
         Attendance.objects.filter(session_id=booking.session_id)
         .filter(Q(booking_id=booking.pk) | _same_person(booking.user))
-        .exists()
+        .order_by("checked_in_at")
+        .first()
     )
+
+
+def booking_attended(*, booking: Booking) -> bool:
+    """Whether the booking's person was marked present at its session."""
+    return booking_attendance(booking=booking) is not None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from .attendance import (
     desk_mark,
     register_close,
     self_check_in,
+    ticket_check,
     ticket_check_in,
     walk_in_attendance_link,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "desk_mark",
     "register_close",
     "self_check_in",
+    "ticket_check",
     "ticket_check_in",
     "walk_in_attendance_link",
     "MAX_COLLEAGUES",

@@ -118,6 +118,23 @@ def attendance_record(
     return attendance, True
 
 
+def ticket_check(
+    *, booking: Booking, by, session: TrainingSession | None = None, now: dt.datetime | None = None
+) -> None:
+    """Would a scan of this ticket by ``by`` be accepted now? Raises the ``CheckInError`` the scan would; writes nothing.
+
+    What the trainer sees on opening a ticket, before the one tap that checks the person in.
+    """
+    if session is not None and booking.session_id != session.pk:
+        raise CheckInError("wrong_session", session=str(booking.session))
+    _require_runner(by, booking.session)
+    checkin_window_check(booking.session, now or timezone.now())
+    if booking.status == BookingStatus.CANCELLED:
+        raise CheckInError("ticket_cancelled")
+    if booking.status == BookingStatus.WAITING:
+        raise CheckInError("ticket_waiting")
+
+
 def ticket_check_in(
     *, token: str, by, session: TrainingSession | None = None, now: dt.datetime | None = None
 ) -> CheckInResult:
@@ -129,6 +146,8 @@ def ticket_check_in(
     (not_your_session), a cancelled session or outside the check-in window,
     a cancelled booking (ticket_cancelled) or a waiting-list place
     (ticket_waiting). A second scan changes nothing and says when the first was.
+    Called only from a POST (the ticket page's button, the desk's scanner):
+    opening a ticket's address marks nobody.
     """
     booking = Booking.objects.select_related("session", "session__course", "user").filter(ticket_token=token).first()
     if booking is None:
@@ -139,11 +158,8 @@ def ticket_check_in(
     with transaction.atomic():
         locked = _lock(booking.session)
         booking.refresh_from_db(fields=["status"])
-        checkin_window_check(locked, now or timezone.now())
-        if booking.status == BookingStatus.CANCELLED:
-            raise CheckInError("ticket_cancelled")
-        if booking.status == BookingStatus.WAITING:
-            raise CheckInError("ticket_waiting")
+        booking.session = locked
+        ticket_check(booking=booking, by=by, now=now)
         attendance, created = attendance_record(session=locked, booking=booking, by=by, method=AttendanceMethod.TICKET)
     return CheckInResult(attendance, created)
 

@@ -15,7 +15,8 @@ from ..errors import CheckInError
 from ..forms import WalkInForm
 from ..models import Booking, TrainingSession
 from ..qr import qr_png
-from ..services import can_run_checkin, checkin_window_check, self_check_in, ticket_check_in
+from ..selectors import booking_attendance
+from ..services import can_run_checkin, checkin_window_check, self_check_in, ticket_check, ticket_check_in
 
 __all__ = ["ticket", "ticket_qr", "self_checkin"]
 
@@ -28,13 +29,12 @@ def _ticket(token: str) -> Booking | None:
 def ticket(request, token):
     """A ticket's QR code, opened by whoever scanned it.
 
-    The session's trainers (and the Prevent team) mark the holder present and
-    get a green or red screen; everyone else, the holder included, just sees the
-    ticket. Marking happens on GET because a phone's own camera app can only
-    open a link. That is tolerable here: the token is the secret, a second scan
-    changes nothing, and the session cookie is SameSite=Lax, so another site's
-    images, frames or scripts cannot send a request carrying the trainer's
-    session; only the trainer opening the link themselves can.
+    Opening it (GET or HEAD: a phone's camera app, a link preview, a prefetcher)
+    marks nobody. The session's trainers (and the Prevent team) see the person,
+    whether they can be checked in, and a "Check in" button: the tap is a POST
+    with the CSRF token, which marks them present and shows a green or red
+    screen. Everyone else, the holder included, just sees the ticket; a POST
+    from them is refused (403). The desk's camera scanner posts to ``desk_scan``.
     """
     booking = _ticket(token)
     if booking is None:
@@ -43,15 +43,25 @@ def ticket(request, token):
     context = {"booking": booking, "session": booking.session}
     user = request.user
     # The holder opening their own ticket (a trainer or team member booked as a learner) never marks it.
-    if user != booking.user and can_run_checkin(user, booking.session):
+    runs_it = user != booking.user and can_run_checkin(user, booking.session)
+    if runs_it and request.method == "POST":
         try:
             context["result"] = ticket_check_in(token=token, by=user)
         except CheckInError as error:
             context["error"] = error
+            return render(request, "events/ticket_scan.html", context, status=409)
         return render(request, "events/ticket_scan.html", context)
+    if runs_it:
+        try:
+            ticket_check(booking=booking, by=user)
+        except CheckInError as error:
+            context["error"] = error
+        context["attendance"] = booking_attendance(booking=booking)
+        return render(request, "events/ticket_check.html", context)
     if user.is_authenticated and user != booking.user and roles.has_role(user, roles.TRAINER):
         context["not_your_session"] = CheckInError("not_your_session", session=str(booking.session))
-    return render(request, "events/ticket.html", context)
+    # Only the session's trainers and the team check people in: a POST from anyone else marks nothing.
+    return render(request, "events/ticket.html", context, status=403 if request.method == "POST" else 200)
 
 
 def ticket_qr(request, token):

@@ -115,7 +115,9 @@ def test_ticket_qr_decodes_to_the_ticket_and_a_trainer_scan_marks_present(client
     assert client.get(reverse("events:ticket", args=[str(booked.pk)])).status_code == 404
 
     client.force_login(trainer)
-    response = client.get(path_of(url))
+    opened = client.get(path_of(url))  # opening the address shows the person; only the button's POST marks
+    assert "Check in Sam Taylor" in text(opened) and not Attendance.objects.exists()
+    response = client.post(path_of(url))
     assert response.status_code == 200
     assert "Checked in: Sam Taylor" in text(response)
     assert 'class="checkin-result text-bg-success' in response.content.decode()
@@ -146,7 +148,7 @@ def test_emailed_ticket_decodes_and_checks_the_person_in(
 
     start_soon(session)
     client.force_login(trainer)
-    response = client.get(path_of(url))
+    response = client.post(path_of(url))
     assert "Checked in: Sam Taylor" in text(response)
     assert Attendance.objects.get(session=session).booking == booking
 
@@ -215,7 +217,7 @@ def test_a_trainer_of_another_session_sees_the_ticket_and_why_nothing_was_marked
 
 def test_the_team_can_scan_any_ticket(client, booked, team_admin):
     client.force_login(team_admin)
-    assert "Checked in: Sam Taylor" in text(client.get(ticket_path(booked)))
+    assert "Checked in: Sam Taylor" in text(client.post(ticket_path(booked)))
     assert Attendance.objects.get().checked_in_by == team_admin
 
 
@@ -232,10 +234,10 @@ def test_a_tampered_ticket_code_is_refused_with_a_404(client, booked, trainer):
 
 def test_a_second_scan_says_when_and_changes_nothing(client, booked, trainer):
     client.force_login(trainer)
-    client.get(ticket_path(booked))
+    client.post(ticket_path(booked))
     first = Attendance.objects.get()
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=7)):
-        response = client.get(ticket_path(booked))
+        response = client.post(ticket_path(booked))
     page = text(response)
     assert f"Already checked in at {timezone.localtime(first.checked_in_at):%H:%M}" in page
     assert "Sam Taylor" in page
@@ -250,7 +252,8 @@ def test_a_cancelled_booking_is_refused(client, make_session, trainer, holder):
     booking_cancel(booking=booking, by=holder)
     start_soon(session)
     client.force_login(trainer)
-    response = client.get(ticket_path(booking))
+    response = client.post(ticket_path(booking))
+    assert response.status_code == 409
     page = text(response)
     assert "Not checked in" in page and "Sam Taylor" in page
     assert MESSAGES["ticket_cancelled"] in page
@@ -294,7 +297,7 @@ def test_a_ticket_scanned_too_early_is_refused(client, booked, trainer):
     assert MESSAGES["checkin_not_open"].format(opens=_when(session.checkin_opens_at)) in page
     assert not Attendance.objects.exists()
     with time_machine.travel(session.checkin_opens_at + dt.timedelta(minutes=1), tick=False):
-        assert "Checked in: Sam Taylor" in text(client.get(ticket_path(booked)))
+        assert "Checked in: Sam Taylor" in text(client.post(ticket_path(booked)))
 
 
 def test_a_ticket_scanned_too_late_is_refused(client, booked, trainer):
