@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import Booking, BookingStatus, CoursePage, ExternalCertificate
+from .selectors import trainer_choices
 
 
 class BookingCreateForm(WagtailAdminModelForm):
@@ -57,6 +58,12 @@ class SessionRunForm(forms.Form):
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     online_url = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, initial=25)
+    trainers = forms.ModelMultipleChoiceField(
+        queryset=trainer_choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They run every session's check-in desk and register, and see the sessions in Sessions I run.",
+    )
     deadline_days_before = forms.IntegerField(
         min_value=0,
         initial=1,

@@ -37,6 +37,8 @@ MESSAGES = {
     "checkin_closed": "Check-in for this session closed at {closes}. Ask the trainer to add you to the register.",
     "walk_ins_closed": "This session is only for people who booked, and we could not find a booking for {email}. "
     "Please speak to the trainer.",
+    "not_a_trainer": "{name} does not have the Trainer role, so could not run the check-in desk. "
+    "Give them the role in Users first, or choose someone else.",
     "register_not_over": "The register can be closed once the session has ended ({ends}).",
     # Registers: paper register upload. Row numbers are as the spreadsheet shows them (headings in row 1).
     "register_upload_too_early": "A paper register can be uploaded once the session has started ({starts}).",

@@ -345,6 +345,20 @@ def desk_counts(*, session: TrainingSession, roll: SessionRoll | None = None) ->
     return {name: counts[name] for name in ("present", "booked", "walk_ins", "waiting")}
 
 
+def trainer_choices() -> QuerySet:
+    """People who can run a session's check-in desk and register: active, with the Trainer role or on the team."""
+    from django.contrib.auth import get_user_model
+
+    from crm import roles
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.TRAINER, roles.PREVENT_ADMIN])
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
 def sessions_run_by(*, user, is_team: bool) -> QuerySet[TrainingSession]:
     """The sessions a trainer runs (the team: every session), newest first."""
     sessions = TrainingSession.objects.select_related("course", "organisation")

@@ -1,7 +1,7 @@
 """The team's admin screens for sessions, bookings and attendance."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -369,12 +369,18 @@ def session_run_view(request):
             capacity=data["capacity"],
             repeat=data["repeat"],
             deadline_days_before=data["deadline_days_before"],
+            trainers=tuple(data["trainers"]),
         )
-        sessions = session_run_create(run=run, by=request.user)
-        for session in sessions:
-            log(session, "wagtail.create", user=request.user)
-        messages.success(request, f"Scheduled {len(sessions)} sessions of {data['course'].title}.")
-        return redirect("sessions:index")
+        try:
+            sessions = session_run_create(run=run, by=request.user)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            for session in sessions:
+                log(session, "wagtail.create", user=request.user)
+            messages.success(request, f"Scheduled {len(sessions)} sessions of {data['course'].title}.")
+            return redirect("sessions:index")
     return TemplateResponse(request, "events/admin/session_run.html", {"form": form, "page_title": "Schedule a run"})
 
 

@@ -6,10 +6,14 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from crm import roles
+
 from .. import emails
+from ..errors import MESSAGES
 from ..models import Booking, BookingStatus, SessionStatus, TrainingSession, new_token
 from .booking import _promote_waiting
 
@@ -111,9 +115,19 @@ def session_run_dates(run: SessionRun) -> list[dt.date]:
 
 @transaction.atomic
 def session_run_create(*, run: SessionRun, by) -> list[TrainingSession]:
-    """Schedule a run of sessions in one go; all are created or none (clear errors from ``full_clean``)."""
+    """Schedule a run of sessions in one go; all are created or none (clear errors from ``full_clean``).
+
+    Every session gets the run's trainers, so each is in their *Sessions I run* and its desk admits
+    them. A trainer must be able to run the desk (the Trainer role, or the team): otherwise
+    ``ValidationError`` on ``trainers`` (code not_a_trainer) and nothing is made.
+    """
     if not 1 <= run.count <= 52:
         raise ValueError("A run has between 1 and 52 sessions.")
+    for person in run.trainers:
+        if not (person.is_active and roles.has_role(person, roles.TRAINER)):
+            name = person.get_full_name() or person.email
+            message = MESSAGES["not_a_trainer"].format(name=name)
+            raise ValidationError({"trainers": ValidationError(message, code="not_a_trainer")})
     sessions = []
     for day in session_run_dates(run):
         starts = timezone.make_aware(dt.datetime.combine(day, run.start_time))
