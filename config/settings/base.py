@@ -189,6 +189,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# Avatars are the site's own: Wagtail would ask gravatar.com for each person with a hash of their email.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOG_LEVEL = env("LOG_LEVEL", "WARNING")
 LOGGING = {
