@@ -15,7 +15,7 @@ MESSAGES = {
     "not_eligible": "This course is only for {groups}.",
     "closed_session": "This session is only for staff of {organisation}. Ask the Prevent team to book you a place.",
     "cancel_deadline": "Bookings can be cancelled online until {deadline}. After that, please contact the Prevent team.",
-    "not_yours": "You can only cancel your own bookings.",
+    "not_yours": "You can only cancel your own bookings and those of colleagues you booked.",
     "already_cancelled": "This booking has already been cancelled.",
     "attended": "This booking cannot be cancelled: the person was marked present at the session. "
     "If that mark was a mistake, the session's trainer can take it back on the check-in desk first.",

@@ -67,6 +67,26 @@ def course_sessions_for_listing(*, course, user) -> list[TrainingSession]:
     return sessions
 
 
+def other_places_on_course(*, user, session) -> list[Booking]:
+    """The person's live bookings (places or waiting) on other sessions of the same course that have not ended.
+
+    Booking a second session of a course warns first with these (the Book page).
+    """
+    if not user.is_authenticated:
+        return []
+    return list(
+        Booking.objects.filter(
+            user=user,
+            session__course_id=session.course_id,
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING],
+            session__ends_at__gt=timezone.now(),
+        )
+        .exclude(session=session)
+        .select_related("session", "session__course")
+        .order_by("session__starts_at")
+    )
+
+
 def lesson_progress_for(*, user, course) -> dict:
     """Which of a course's lessons the person has completed: ids, count and total."""
     from .models import LessonProgress
@@ -122,6 +142,7 @@ class MyTraining:
     upcoming: list
     attended: list
     courses_in_progress: list
+    colleagues: list  # places the person booked for colleagues, still to come: see ``colleague_bookings``
 
 
 def my_training(*, user) -> MyTraining:
@@ -157,7 +178,48 @@ def my_training(*, user) -> MyTraining:
     courses = []
     for course in CoursePage.objects.filter(pk__in=course_ids).live().order_by("title"):
         courses.append((course, lesson_progress_for(user=user, course=course)))
-    return MyTraining(upcoming=upcoming, attended=attended, courses_in_progress=courses)
+    return MyTraining(
+        upcoming=upcoming, attended=attended, courses_in_progress=courses, colleagues=colleague_bookings(lead=user)
+    )
+
+
+def _mark_present(bookings: list[Booking]) -> None:
+    """Set ``present`` on each booking: its person was marked present at its session. One query."""
+    sessions = {booking.session_id for booking in bookings}
+    marks = Attendance.objects.filter(session_id__in=sessions).values_list(
+        "session_id", "booking_id", "user_id", "email"
+    )
+    by_booking = {booking_id for _, booking_id, _, _ in marks if booking_id}
+    by_user = {(session_id, user_id) for session_id, _, user_id, _ in marks if user_id}
+    by_email = {(session_id, email.casefold()) for session_id, _, _, email in marks if email}
+    for booking in bookings:
+        booking.present = (
+            booking.pk in by_booking
+            or (booking.session_id, booking.user_id) in by_user
+            or (booking.session_id, booking.user.email.casefold()) in by_email
+        )
+
+
+def colleague_bookings(*, lead) -> list[Booking]:
+    """The places ``lead`` booked for colleagues on sessions still to come: each with ``position`` and ``present``.
+
+    What My training shows a lead, who can withdraw each until the booking deadline (``booking_cancel``).
+    """
+    bookings = list(
+        Booking.objects.filter(
+            booked_by=lead,
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITING],
+            session__ends_at__gt=timezone.now(),
+        )
+        .exclude(user=lead)
+        .select_related("user", "session", "session__course")
+        .order_by("session__starts_at", "user__first_name", "user__last_name", "pk")
+    )
+    positions = waiting_positions(bookings)
+    for booking in bookings:
+        booking.position = positions.get(booking.pk)
+    _mark_present(bookings)
+    return bookings
 
 
 def personal_feed_bookings(*, user) -> QuerySet[Booking]:

@@ -152,17 +152,21 @@ def _promote_waiting(session: TrainingSession) -> list[Booking]:
 def booking_cancel(*, booking: Booking, by) -> Booking:
     """Cancel a booking or a waiting-list place; the first person waiting takes a freed place.
 
-    Rules: people cancel only their own bookings, and only until the booking
-    deadline; the team cancels anyone's at any time. Nobody, the team
-    included, cancels a booking whose person was marked present at the
-    session (``events.selectors.booking_attended``): the mark is taken back
-    first if it was a mistake. Errors: ``BookingError`` with codes not_yours,
-    already_cancelled, attended, cancel_deadline.
+    Rules: people cancel their own bookings, and a lead withdraws the
+    colleagues they booked (``booked_by``), only until the booking deadline;
+    the team cancels anyone's at any time. Nobody, the team included, cancels
+    a booking whose person was marked present at the session
+    (``events.selectors.booking_attended``): the mark is taken back first if
+    it was a mistake. The booking's person is emailed either way. Errors:
+    ``BookingError`` with codes not_yours, already_cancelled, attended,
+    cancel_deadline.
     """
     session = _lock(booking.session)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     team = is_team(by)
-    if booking.user_id != by.pk and not team:
+    own = booking.user_id == by.pk
+    their_lead = booking.booked_by_id == by.pk
+    if not (own or their_lead or team):
         raise BookingError("not_yours")
     if booking.status == BookingStatus.CANCELLED:
         raise BookingError("already_cancelled")

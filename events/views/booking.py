@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from ..models import (
 from ..selectors import (
     certified_attendances,
     lesson_progress_for,
+    other_places_on_course,
     personal_feed_bookings,
 )
 from ..selectors import (
@@ -72,6 +74,7 @@ def book_session(request, *, course, session_id):
 
         return redirect_to_login(request.get_full_path())
     colleagues_form = ColleaguesForm(request.POST if request.POST.get("action") == "colleagues" else None)
+    others = other_places_on_course(user=request.user, session=session)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -86,10 +89,12 @@ def book_session(request, *, course, session_id):
                         request,
                         f"Booked {confirmed} colleague{'s' if confirmed != 1 else ''}"
                         + (f" and put {waiting} on the waiting list" if waiting else "")
-                        + ". Each will get their own email and can cancel their own place.",
+                        + ". Each will get their own email and can cancel their own place; "
+                        "you can see them and withdraw them in My training.",
                     )
                     return redirect(course.url)
-            elif action in ("book", "wait"):
+            elif action in ("book", "wait") and (not others or request.POST.get("also")):
+                # With a place on another session of the course, the page (other_places) asks first.
                 booking = booking_create(session=session, user=request.user, join_waiting_list=action == "wait")
                 if booking.status == BookingStatus.CONFIRMED:
                     messages.success(
@@ -105,22 +110,43 @@ def book_session(request, *, course, session_id):
     return render(
         request,
         "events/book_session.html",
-        {"page": course, "course": course, "session": session, "my_booking": mine, "colleagues_form": colleagues_form},
+        {
+            "page": course,
+            "course": course,
+            "session": session,
+            "my_booking": mine,
+            "other_places": others,
+            "colleagues_form": colleagues_form,
+        },
     )
 
 
 @login_required
-@require_POST
 def booking_cancel_view(request, pk):
-    # Someone else's booking is simply not found: ids reveal nothing.
-    booking = get_object_or_404(Booking, pk=pk, user=request.user)
-    try:
-        booking_cancel(booking=booking, by=request.user)
-    except BookingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Your booking has been cancelled. We have emailed you to confirm.")
-    return redirect("events:my_training")
+    """Cancel a booking, or withdraw a colleague the person booked: a page asks first; only its POST cancels."""
+    # Anyone else's booking is simply not found: ids reveal nothing.
+    booking = get_object_or_404(
+        Booking.objects.select_related("session", "session__course", "user").filter(
+            Q(user=request.user) | Q(booked_by=request.user)
+        ),
+        pk=pk,
+    )
+    own = booking.user_id == request.user.pk
+    if request.method == "POST":
+        try:
+            booking_cancel(booking=booking, by=request.user)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            name = booking.user.get_full_name() or booking.user.email
+            messages.success(
+                request,
+                "Your booking has been cancelled. We have emailed you to confirm."
+                if own
+                else f"{name}'s place has been withdrawn. We have emailed them.",
+            )
+        return redirect("events:my_training")
+    return render(request, "events/booking_cancel_confirm.html", {"booking": booking, "own": own})
 
 
 def booking_cancel_link(request, token):

@@ -89,8 +89,12 @@ def test_find_book_cancel_and_rebook_on_a_phone(phone_page, wrap, make_user):
     assert cal.vevent.dtend.value == session.ends_at
     assert cal.vevent.summary.value == WRAP_TITLE
 
-    # Cancel from My training: the place is freed and the booking leaves the list.
-    row.get_by_role("button", name=re.compile(r"^Cancel booking")).click()
+    # Cancel from My training: a page asks first; then the place is freed and the booking leaves the list.
+    row.get_by_role("link", name=re.compile(r"^Cancel booking")).click()
+    page.get_by_role("heading", name="Cancel this booking?").wait_for()
+    assert axe_violations(page) == [] and not page_overflows(page)
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    page.get_by_role("button", name="Yes, cancel my booking").click()
     page.get_by_text("Your booking has been cancelled").wait_for()
     assert page.locator(f'[data-booking="{booking.pk}"]').count() == 0
     assert "You have no upcoming sessions." in page.get_by_role("main").inner_text()
@@ -147,8 +151,9 @@ def test_last_place_waiting_list_and_promotion(phone_page, new_phone, wrap, make
     sign_in(page_a, first)
     page_a.goto("/my-training/")
     page_a.locator(f'[data-booking="{first_booking.pk}"]').get_by_role(
-        "button", name=re.compile(r"^Cancel booking")
+        "link", name=re.compile(r"^Cancel booking")
     ).click()
+    page_a.get_by_role("button", name="Yes, cancel my booking").click()
     page_a.get_by_text("Your booking has been cancelled").wait_for()
 
     page_c.reload()
@@ -182,7 +187,8 @@ def test_booking_pages_fit_a_phone_and_pass_axe(phone_page, wrap, make_user):
     pages = {
         "/training/": WRAP_TITLE,
         wrap.url: "You are booked",
-        book_url: "Book my place",
+        book_url: "Book this session as well",  # already booked on `upcoming`: the page warns first
+        f"/my-training/bookings/{person.bookings.get(session=upcoming).pk}/cancel/": "Cancel this booking?",
         lesson_url: lesson.title,
         "/my-training/": timezone.localtime(past.starts_at).strftime("%-d %b %Y"),  # the attended row
         f"/my-training/certificates/{attendance.pk}/": attendance.certificate_code,
