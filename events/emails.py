@@ -18,6 +18,7 @@ from .links import absolute_url
 from .models import Booking, BookingStatus, CertificateStatus
 from .qr import qr_png
 from .selectors import upcoming_open_sessions, waiting_positions
+from .team import reply_to, sender, team_context
 
 CANCEL_LINK_SALT = "events.booking-cancel-link"
 
@@ -61,13 +62,16 @@ def _send(
         "base_url": absolute_url(""),
         "ticket_url": ticket_link(booking),
         "joining_url": session.online_url if has_place else "",
+        **team_context(),
         **extra,
     }
     body = render_to_string(f"events/email/{template}.txt", context)
     message = EmailMessage(
         subject=f"{subject}: {session.course.title}, {context['starts']:%-d %B %Y}",
         body=body,
+        from_email=sender(context),
         to=[booking.user.email],
+        reply_to=reply_to(context),
     )
     if ics is not None:
         message.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
@@ -124,8 +128,12 @@ def prevent_team_addresses() -> list[str]:
 
 def _send_text(template: str, subject: str, context: dict, to: list[str]) -> None:
     """One plain-text email per recipient, so nobody sees who else it went to."""
-    body = render_to_string(f"events/email/{template}.txt", {"base_url": absolute_url(""), **context})
-    messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in to]
+    context = {"base_url": absolute_url(""), **team_context(), **context}
+    body = render_to_string(f"events/email/{template}.txt", context)
+    messages = [
+        EmailMessage(subject=subject, body=body, from_email=sender(context), to=[address], reply_to=reply_to(context))
+        for address in to
+    ]
     get_connection().send_messages(messages)
 
 

@@ -137,7 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:account"
+# Signing in lands where the person was going (?next=, same site only), else on My training.
+LOGIN_REDIRECT_URL = "events:my_training"
 LOGOUT_REDIRECT_URL = "/"
 
 # django-allauth: email is the sign-in; the address must be verified first.
@@ -147,7 +148,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Prevent training] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Emails in the team's name and voice; sign-up keeps where you were going (portal/adapters.py).
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
 
 

@@ -8,4 +8,4 @@ def sign_in(page, user):
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My account").wait_for()
+    page.get_by_role("heading", name="My training", exact=True).wait_for()  # LOGIN_REDIRECT_URL

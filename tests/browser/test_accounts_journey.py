@@ -40,7 +40,8 @@ def test_sign_up_verify_email_then_sign_in(phone_page):
     page.get_by_label("Email").fill("jo.bloggs@lbhf.gov.uk")
     page.locator("#id_password").fill("Tulip-Kettle-Harbour-9")
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My account").wait_for()
+    page.get_by_role("heading", name="My training", exact=True).wait_for()
+    page.goto("/account/")
     assert page.get_by_label("Job role").input_value() == "Housing officer"
     assert not page_overflows(page)
 

@@ -1,0 +1,56 @@
+"""django-allauth, the team's way: emails that speak as the team, and sign-up that keeps where you were going."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from events.team import reply_to, sender, team_context
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def user_display(user) -> str:
+    """How allauth names a person on screen: their name, else their email (never the username made from it)."""
+    return user.get_full_name() or user.email
+
+
+def safe_next(request: HttpRequest | None) -> str | None:
+    """The ``next`` address the request carries, when it is on this site; None for another site's."""
+    if request is None:
+        return None
+    value = request.POST.get("next") or request.GET.get("next")
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The confirmation link carries where the person was going (the Book button's session).
+
+        allauth's confirmation page sends them on to it once confirmed - in this browser or
+        another - and that page asks them to sign in with the same ``next``.
+        """
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going_to = safe_next(request)
+        return f"{url}?{urlencode({'next': going_to})}" if going_to else url
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every account email is rendered with the team's settings and sent in the team's name."""
+        request = allauth_context.request
+        team = team_context(request)
+        super().send_mail(template_prefix, email, {**team, **context})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.from_email = sender(context)
+        message.reply_to = reply_to(context)
+        return message
