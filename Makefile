@@ -11,7 +11,7 @@ PORT   ?= 8000
 # calendar files, QR codes) from HOST and PORT unless PORTAL_BASE_URL is set.
 export HOST PORT
 
-.PHONY: run test lint lock bench setup check-python chromium migrate seed serve clean
+.PHONY: run test lint lock bench setup check-python pdf-packages chromium migrate seed serve clean
 
 run: setup migrate seed serve
 
@@ -22,7 +22,7 @@ test: setup chromium
 bench: setup migrate
 	$(BIN)/python manage.py benchmark
 
-setup: check-python $(VENV)/.installed node_modules/.installed
+setup: check-python pdf-packages $(VENV)/.installed node_modules/.installed
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.12 (or similar)")'
@@ -56,6 +56,21 @@ lint: setup
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Certificates and registers are their pages printed to PDF by WeasyPrint, which needs Debian's Pango
+# (HarfBuzz shapes Arabic and orders it right to left) and fonts with every script of the borough's
+# names: Noto (Latin, Vietnamese, Greek, Cyrillic, Arabic and more) and DejaVu as the fallback.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
+pdf-packages:
+	@missing=""; for package in $(PDF_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's Pango and fonts for PDFs:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "PDFs (certificates, registers) need Pango and fonts that are not installed:$$missing." \
+		"Install them (sudo apt-get install$$missing), or Pango and Noto fonts from your system's packages: until then PDF downloads and their tests fail."; fi
 
 # Browser tests drive Debian's chromium (never a downloaded browser build).
 chromium:

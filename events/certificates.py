@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfgen import canvas
 from wagtail.contrib.settings.context_processors import SettingProxy
 from wagtail.models import Site
+
+from crm.pdf import render_pdf
 
 from .models import Attendance
 
@@ -42,33 +39,9 @@ def context(attendance: Attendance, request=None) -> dict:
 
 
 def pdf(attendance: Attendance, request=None) -> bytes:
-    """An A4 landscape certificate drawn with ReportLab."""
-    data = context(attendance, request)
-    buffer = io.BytesIO()
-    width, height = landscape(A4)
-    pdf_canvas = canvas.Canvas(buffer, pagesize=(width, height))
-    pdf_canvas.setTitle(f"Certificate of attendance - {data['course'].title}")
-    pdf_canvas.setAuthor(data["team_name"])
-    pdf_canvas.setStrokeColor(HexColor("#0d6efd"))
-    pdf_canvas.setLineWidth(6)
-    pdf_canvas.rect(30, 30, width - 60, height - 60)
-    centre = width / 2
-    pdf_canvas.setFont("Helvetica-Bold", 30)
-    pdf_canvas.drawCentredString(centre, height - 130, "Certificate of attendance")
-    pdf_canvas.setFont("Helvetica", 16)
-    pdf_canvas.drawCentredString(centre, height - 190, "This is to certify that")
-    pdf_canvas.setFont("Helvetica-Bold", 26)
-    pdf_canvas.drawCentredString(centre, height - 235, data["name"])
-    pdf_canvas.setFont("Helvetica", 16)
-    pdf_canvas.drawCentredString(centre, height - 280, "attended")
-    pdf_canvas.setFont("Helvetica-Bold", 20)
-    pdf_canvas.drawCentredString(centre, height - 320, data["course"].title)
-    pdf_canvas.setFont("Helvetica", 16)
-    pdf_canvas.drawCentredString(centre, height - 360, f"on {data['date']:%-d %B %Y}")
-    pdf_canvas.drawCentredString(centre, height - 400, f"delivered by the {data['team_name']}")
-    pdf_canvas.setFont("Helvetica", 11)
-    pdf_canvas.drawCentredString(centre, 80, f"Verification code: {data['code']}")
-    pdf_canvas.drawCentredString(centre, 62, f"Check it at {data['verify_url']}")
-    pdf_canvas.showPage()
-    pdf_canvas.save()
-    return buffer.getvalue()
+    """The certificate page printed to PDF (A4 landscape, by its print styles): one layout for the page and the PDF.
+
+    Printed by WeasyPrint (``crm.pdf``), which shapes and embeds fonts for every script, so a name
+    such as Łukasz Żółć, Nguyễn Thị Minh Khai or محمد عبد الله prints as it is written.
+    """
+    return render_pdf("events/certificate.html", context(attendance, request), request)

@@ -41,16 +41,8 @@ def _file(body: bytes, content_type: str, filename: str, *, disposition: str = "
 @runner_view
 def register(request, pk):
     session = runnable_session(request, pk)
-    return render(
-        request,
-        "events/register.html",
-        {
-            "session": session,
-            "register": session_register(session=session),
-            "has_ended": timezone.now() >= session.ends_at,
-            "blank_rows": range(5),
-        },
-    )
+    table = session_register(session=session)
+    return render(request, register_files.REGISTER_TEMPLATE, register_files.register_context(table))
 
 
 def _log_download(request, session, table, fmt: str) -> None:
@@ -63,7 +55,7 @@ def register_pdf(request, pk):
     session = runnable_session(request, pk)
     table = session_register(session=session)
     _log_download(request, session, table, "pdf")
-    body = register_files.register_pdf(table)
+    body = register_files.register_pdf(table, request=request)
     return _file(body, "application/pdf", register_files.register_filename(session, "pdf"), disposition="inline")
 
 
