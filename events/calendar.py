@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .links import absolute_url
 from .models import Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
+from .team import team_context, team_email, team_name
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Prevent training portal//events//EN"
@@ -41,7 +42,23 @@ def _calendar(name: str, method: str | None = None) -> Calendar:
     return cal
 
 
-def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int, joining_link: bool) -> Event:
+def _organizer() -> vCalAddress:
+    """The team, as the settings name it: its name, and its email (else the address mail is sent from)."""
+    team = team_context()
+    organizer = vCalAddress(f"mailto:{team_email(team)}")
+    organizer.params["cn"] = vText(team_name(team))
+    return organizer
+
+
+def _event(
+    session: TrainingSession,
+    *,
+    uid: str,
+    cancelled: bool,
+    sequence: int,
+    joining_link: bool,
+    organizer: vCalAddress,
+) -> Event:
     """One session as a VEVENT. ``joining_link`` adds the online link: only for a confirmed place."""
     course = session.course
     event = Event()
@@ -61,16 +78,8 @@ def _event(session: TrainingSession, *, uid: str, cancelled: bool, sequence: int
         event.add("conference", session.online_url, parameters={"VALUE": "URI"})
     event.add("description", "\n\n".join(description))
     event.add("url", absolute_url(course.url))
-    organizer = vCalAddress(f"mailto:{_team_email()}")
-    organizer.params["cn"] = vText("Prevent team")
     event.add("organizer", organizer)
     return event
-
-
-def _team_email() -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
 # Europe/London as calendar programs themselves write it (tzurl.org): two yearly
@@ -119,6 +128,7 @@ def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
     Anyone can read it, so it lists only ``published_sessions`` and never carries the online joining link.
     """
     cal = _calendar(name)
+    organizer = _organizer()
     for session in published_sessions(sessions).select_related("course"):
         cal.add_component(
             _event(
@@ -127,6 +137,7 @@ def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
                 cancelled=session.status == SessionStatus.CANCELLED,
                 sequence=session.sequence,
                 joining_link=False,
+                organizer=organizer,
             )
         )
     return _finish(cal)
@@ -135,6 +146,7 @@ def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
 def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
     """A person's own feed: their confirmed places, and cancelled ones as cancelled."""
     cal = _calendar(name)
+    organizer = _organizer()
     for booking in bookings:
         cancelled = booking.status == BookingStatus.CANCELLED or booking.session.status == SessionStatus.CANCELLED
         cal.add_component(
@@ -144,6 +156,7 @@ def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
                 cancelled=cancelled,
                 sequence=booking.session.sequence + (1 if booking.status == BookingStatus.CANCELLED else 0),
                 joining_link=booking.status == BookingStatus.CONFIRMED,
+                organizer=organizer,
             )
         )
     return _finish(cal)
@@ -159,6 +172,7 @@ def invitation(booking: Booking, *, cancel: bool = False) -> bytes:
         cancelled=cancel,
         sequence=sequence,
         joining_link=booking.status == BookingStatus.CONFIRMED,
+        organizer=_organizer(),
     )
     attendee = vCalAddress(f"mailto:{booking.user.email}")
     attendee.params["cn"] = vText(booking.user.get_full_name() or booking.user.email)

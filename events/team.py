@@ -37,9 +37,13 @@ def sender(context: dict) -> str:
     return formataddr((team_name(context), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
+def team_email(context: dict) -> str:
+    """The team's email from the settings - the address every page's footer shows - or DEFAULT_FROM_EMAIL's."""
+    address = render_to_string("includes/team_email.txt", context).strip() if context else ""
+    return address or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
 def reply_to(context: dict) -> list[str]:
-    """Replies go to the team's email from the settings, the address every page's footer shows; none when unset."""
-    if not context:
-        return []
-    address = render_to_string("includes/team_email.txt", context).strip()
+    """Replies go to the team's email from the settings; none when it is unset (they reach the sender)."""
+    address = render_to_string("includes/team_email.txt", context).strip() if context else ""
     return [address] if address else []

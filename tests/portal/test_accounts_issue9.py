@@ -224,3 +224,18 @@ def test_sign_up_and_confirmation_messages_speak_plainly(client):
     [message] = mail.outbox
     response = client.post(link_in(message))
     assert f"Thank you: {SIGN_UP['email']} is confirmed. You can sign in now." in messages_of(response)
+
+
+def test_calendar_invitations_are_organised_by_the_team(
+    make_session, make_user, team, django_capture_on_commit_callbacks
+):
+    import icalendar
+
+    person = make_user(roles.LEARNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(session=make_session(days=5), user=person)
+    [message] = mail.outbox
+    [invite] = [content for name, content, _ in message.attachments if name == "invite.ics"]
+    [event] = icalendar.Calendar.from_ical(invite).walk("VEVENT")
+    assert str(event["ORGANIZER"]) == f"mailto:{TEAM_EMAIL}"
+    assert event["ORGANIZER"].params["CN"] == TEAM
