@@ -181,6 +181,18 @@ class TrainingSession(index.Indexed, models.Model):
         return self.venue or "Online"
 
     @property
+    def organisation_note(self) -> str:
+        """Who a closed session is for, to show beside ``where``; empty when the venue already names them.
+
+        A whole-school briefing held at the school is "Fulham Cross Academy", not
+        "Fulham Cross Academy (Fulham Cross Academy)".
+        """
+        if self.organisation_id is None:
+            return ""
+        name = self.organisation.name
+        return "" if name.strip().casefold() in self.where.casefold() else name
+
+    @property
     def checkin_opens_at(self):
         return self.starts_at - dt.timedelta(minutes=self.checkin_opens_minutes)
 
