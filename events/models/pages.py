@@ -39,7 +39,7 @@ class TrainingIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         courses = list(course_listing(parent=self, user=request.user))
         for course in courses:
-            course.audience, course.viewer_may_open = course.audience_for(request)
+            course.restricted_for, course.viewer_may_open = course.view_restriction_for(request)
         context["courses"] = courses
         return context
 
@@ -87,7 +87,7 @@ class CoursePage(RoutablePageMixin, Page):
                 names.update(restriction.groups.values_list("name", flat=True))
         return names or None
 
-    def audience_for(self, request) -> tuple[str, bool]:
+    def view_restriction_for(self, request) -> tuple[str, bool]:
         """Who a course restricted to some roles is for ("elected Members"; "" when anyone may open it),
         and whether this request may open its page - the test Wagtail's restriction itself applies."""
         restrictions = [r for r in self.get_view_restrictions() if r.restriction_type == PageViewRestriction.GROUPS]

@@ -1,11 +1,14 @@
 """Issue 9, item 1: a restricted page says who it is for and how to get access; the training
 index lists restricted courses to people who cannot open them as "For elected Members"."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from wagtail.models import Site
 
 from crm import roles
-from events.models import ReportingCategory
+from events.models import ReportingCategory, TrainingSession
 from portal.models import TeamContactSettings
 from tests.factories import CoursePageFactory, StandardPageFactory, TrainingIndexPageFactory
 
@@ -26,11 +29,12 @@ def team_contact(db):
 @pytest.fixture
 def training(db):
     index = TrainingIndexPageFactory(slug="training")
-    wrap = CoursePageFactory(parent=index, title="WRAP", slug="wrap")
+    wrap = CoursePageFactory(parent=index, title="WRAP", slug="wrap", audience="Frontline council staff")
     member = CoursePageFactory(
         parent=index,
         title="Prevent training for elected Members",
         slug="member-training",
+        audience="Councillors",
         reporting_category=ReportingCategory.MEMBER,
         restricted_to=[roles.ELECTED_MEMBER, roles.PREVENT_ADMIN],
     )
@@ -137,3 +141,21 @@ def test_index_offers_signed_out_people_the_sign_in_for_the_member_course(client
     assert "For elected Members" in card
     assert f'href="{member.url}"' not in content
     assert f'href="/accounts/login/?next={member.url}"' in card
+
+
+def test_index_keeps_each_courses_own_who_it_is_for_and_hides_restricted_dates(client, make_user, training):
+    index, wrap, member = training
+    starts = timezone.now() + dt.timedelta(days=9)
+    for course in (wrap, member):
+        TrainingSession.objects.create(
+            course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall"
+        )
+    client.force_login(make_user(roles.LEARNER))
+    content = client.get(index.url).content.decode()
+    wrap_card, member_card = course_card(content, wrap.title), course_card(content, member.title)
+    assert "Frontline council staff" in wrap_card
+    assert "Councillors" in member_card
+    assert "1 coming up" in wrap_card
+    assert "coming up" not in member_card and "Next session" not in member_card
+    client.force_login(make_user(roles.ELECTED_MEMBER))
+    assert "1 coming up" in course_card(client.get(index.url).content.decode(), member.title)
