@@ -30,7 +30,8 @@ from .models import (
     TrainingIndexPage,
     TrainingSession,
 )
-from .services import SessionRun, attendance_record, booking_create, session_run_create
+from .services import SessionRun, attendance_record, booking_create, session_run_create, session_save
+from .working_days import is_working_day, next_working_day
 
 User = get_user_model()
 
@@ -215,6 +216,11 @@ def _at(day: dt.date, hour: int, minutes: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minutes)))
 
 
+def _workday(day: dt.date) -> dt.date:
+    """Sessions are on working days: ``day``, or the next one after a weekend or bank holiday."""
+    return next_working_day(day)
+
+
 @transaction.atomic
 def seed() -> dict[str, int]:
     course = courses()
@@ -254,7 +260,7 @@ def seed() -> dict[str, int]:
     rng.shuffle(people)
     wrap_sessions = []
     for i in range(22):
-        day = year_ago + dt.timedelta(days=14 + i * 16)
+        day = _workday(year_ago + dt.timedelta(days=14 + i * 16))
         wrap_sessions.append(
             TrainingSession(
                 course=course["wrap"],
@@ -301,7 +307,7 @@ def seed() -> dict[str, int]:
     schools = list(Organisation.objects.filter(organisation_type=OrganisationType.SCHOOL))
     walk_ins, school_sessions = [], []
     for i in range(38):
-        day = year_ago + dt.timedelta(days=10 + i * 9)
+        day = _workday(year_ago + dt.timedelta(days=10 + i * 9))
         school_sessions.append(
             TrainingSession(
                 course=course["school"],
@@ -335,7 +341,7 @@ def seed() -> dict[str, int]:
     Attendance.objects.bulk_create(walk_ins)
 
     # The first elected-Member session, in May.
-    may = dt.date(today.year if today.month > 5 else today.year - 1, 5, 14)
+    may = _workday(dt.date(today.year if today.month > 5 else today.year - 1, 5, 14))
     member_session = TrainingSession.objects.create(
         course=course["member"],
         starts_at=_at(may, 18),
@@ -370,10 +376,18 @@ def seed() -> dict[str, int]:
         ),
         by=admin,
     )
+    for session in upcoming:  # a first Tuesday can be New Year's Day: the next working day instead
+        day = timezone.localdate(session.starts_at)
+        if not is_working_day(day):
+            session.starts_at = _at(_workday(day), 10)
+            session.ends_at = _at(_workday(day), 12)
+            session.booking_deadline = session.starts_at - dt.timedelta(days=1)
+            session_save(session=session, by=admin)
+    soon_day = _workday(today + dt.timedelta(days=9))
     soon = TrainingSession.objects.create(
         course=course["wrap"],
-        starts_at=_at(today + dt.timedelta(days=9), 14),
-        ends_at=_at(today + dt.timedelta(days=9), 16),
+        starts_at=_at(soon_day, 14),
+        ends_at=_at(soon_day, 16),
         venue="Online (Microsoft Teams)",
         online_url="https://teams.example/wrap",
         capacity=3,
@@ -388,7 +402,8 @@ def seed() -> dict[str, int]:
         booking_create(session=upcoming[0], user=person, booked_by=admin)
     if learner:
         booking_create(session=upcoming[1], user=learner, booked_by=learner)
-    # A session starting shortly, so the trainer can try the check-in desk and the poster on first run.
+    # A session starting shortly, so the trainer can try the check-in desk and the poster on first run:
+    # the one session on whatever day the demo is seeded, weekend or not.
     if trainer:
         starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=20)
         door = TrainingSession.objects.create(
@@ -414,7 +429,7 @@ def seed() -> dict[str, int]:
         )
         for session in wrap_sessions[-3:] + school_sessions[-3:]:
             session.trainers.add(trainer)
-    member_day = today + dt.timedelta(days=30)
+    member_day = _workday(today + dt.timedelta(days=30))
     TrainingSession.objects.create(
         course=course["member"],
         starts_at=_at(member_day, 18),
@@ -424,8 +439,8 @@ def seed() -> dict[str, int]:
     )
     TrainingSession.objects.create(
         course=course["school"],
-        starts_at=_at(today + dt.timedelta(days=12), 15, 45),
-        ends_at=_at(today + dt.timedelta(days=12), 16, 45),
+        starts_at=_at(_workday(today + dt.timedelta(days=12)), 15, 45),
+        ends_at=_at(_workday(today + dt.timedelta(days=12)), 16, 45),
         venue=schools[0].name,
         capacity=40,
         visibility=SessionVisibility.CLOSED,
@@ -583,7 +598,7 @@ def seed_requirements() -> dict[str, int]:
     rng.shuffle(rest)
     # Due for renewal: WRAP about 23 months ago; expired: the 2024 briefing, 26 months ago.
     for months, people_ in ((23, rest[0:3]), (26, rest[3:5])):
-        day = today - relativedelta(months=months)
+        day = _workday(today - relativedelta(months=months))
         old = TrainingSession.objects.create(
             course=course["member"] if months == 26 else course["wrap"],
             starts_at=_at(day, 18),
