@@ -123,7 +123,7 @@ WRAP_BODY = [
         "faq",
         {
             "question": "Will I get a certificate?",
-            "answer": "<p>Yes. Once you are marked present, your certificate is in My training.</p>",
+            "answer": "<p>Yes. Once the session has ended, and you were marked present, your certificate is in My training.</p>",
         },
     ),
 ]
