@@ -204,7 +204,12 @@ def colleague_bookings(*, lead) -> list[Booking]:
     """The places ``lead`` booked for colleagues on sessions still to come: each with ``position`` and ``present``.
 
     What My training shows a lead, who can withdraw each until the booking deadline (``booking_cancel``).
+    The Prevent team books people from the admin and manages those bookings there: none for them.
     """
+    from crm import roles
+
+    if roles.has_role(lead, roles.PREVENT_ADMIN):
+        return []
     bookings = list(
         Booking.objects.filter(
             booked_by=lead,

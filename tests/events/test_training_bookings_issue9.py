@@ -116,6 +116,15 @@ def test_a_lead_sees_the_colleagues_they_booked_in_my_training(client, lead, col
     assert f'href="{cancel_path(robin)}"' in content and f'href="{cancel_path(eve)}"' in content
 
 
+def test_the_teams_my_training_does_not_list_everyone_it_booked(client, make_session, make_user, team_admin):
+    """The team books people from the admin and manages those bookings there."""
+    booked = booking_create(session=make_session(days=10), user=make_user(roles.LEARNER), booked_by=team_admin)
+    client.force_login(team_admin)
+    page = client.get(reverse("events:my_training"))
+    assert "Colleagues you booked" not in text(page)
+    assert cancel_path(booked) not in page.content.decode()
+
+
 def test_a_lead_withdraws_a_colleague_after_confirming_and_the_colleague_is_emailed(
     client, lead, colleagues_booked, django_capture_on_commit_callbacks
 ):
