@@ -1,4 +1,5 @@
-"""Mandatory training for a Member, on phones: not started, booked, checked in at the door, complete until a date."""
+"""Mandatory training for a Member, on phones: not started, booked, checked in at the door (attending), complete
+until a date once the session has ended."""
 
 import datetime as dt
 import re
@@ -89,6 +90,17 @@ def test_member_goes_from_not_started_to_complete_until_a_date(phone_page, new_p
     expect(desk.locator('[data-count="present"]')).to_have_text("1")
     assert Attendance.objects.filter(session=session, user=member).exists()
 
+    # Checked in, but the session has not ended: attending, not yet trained (issue 9).
+    page.reload()
+    expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).to_contain_text("Attending")
+    expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).not_to_contain_text("Complete")
+    assert dashboard_counts(team, rule)["booked"] == 1
+    assert axe_violations(page) == []
+
+    # The session ends.
+    ended = timezone.now() - dt.timedelta(minutes=1)
+    TrainingSession.objects.filter(pk=session.pk).update(starts_at=ended - dt.timedelta(hours=1), ends_at=ended)
+    session.refresh_from_db()
     page.reload()
     until = timezone.localdate(session.starts_at) + relativedelta(months=24) - dt.timedelta(days=1)
     expect(page.locator(f'[data-requirement="{rule.pk}"] .requirement-status')).to_contain_text(
