@@ -5,13 +5,13 @@ are written in every script. WeasyPrint lays text out with Pango and HarfBuzz, s
 Turkish, Vietnamese, Greek, Cyrillic and Arabic names are shaped and ordered (Arabic joined
 and right to left) with the fonts that cover them, and each font is embedded in the file.
 The fonts come from Debian (``fonts-noto-core``, ``fonts-dejavu-core``) and Pango from
-Debian too; ``make setup`` installs both (the Makefile's ``pdf-system-packages``).
+Debian too; ``make setup`` installs both (the Makefile's ``pdf-packages``).
 
 - ``render_pdf`` renders a template with its request, as the page would be, and prints it:
   the template's ``@media print`` styles and ``@page`` rules lay out the paper.
-- Only the site's own static files are read while printing (``static_files_fetcher``): no
-  request leaves the server, and a stylesheet that cannot be found stops the PDF rather
-  than printing it unstyled.
+- Only the site's own static files (and ``data:`` addresses, which a stylesheet carries in
+  itself) are read while printing (``static_files_fetcher``): no request leaves the server,
+  and a stylesheet that cannot be found stops the PDF rather than printing it unstyled.
 """
 
 from __future__ import annotations
@@ -58,13 +58,15 @@ def _fetcher_class():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class StaticFilesFetcher(URLFetcher):
-        """Reads the site's static files (stylesheets) from disk; refuses every other address."""
+        """Reads the site's static files (stylesheets) from disk, and data: addresses; refuses every other address."""
 
         def __init__(self, base_url: str):
-            super().__init__(timeout=5, allowed_protocols=("http", "https"))
+            super().__init__(timeout=5, allowed_protocols=("http", "https", "data"))
             self.static_prefix = urljoin(base_url, settings.STATIC_URL)
 
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
             if not url.startswith(self.static_prefix):
                 raise ValueError(f"Only the site's static files are read into a PDF, not {url}")
             name = unquote(urlsplit(url[len(self.static_prefix) :]).path)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
 from django.urls import reverse
 from django.utils import timezone
 from fontTools.ttLib import TTFont
@@ -297,5 +298,12 @@ def test_register_pdf_repeats_its_headings_and_numbers_its_pages(client, make_se
 def test_printing_reads_only_the_sites_own_static_files(url):
     fetcher = static_files_fetcher("http://localhost/")
     assert b"bootstrap" in fetcher.fetch("http://localhost/static/vendor/bootstrap/css/bootstrap.min.css").read()[:200]
+    assert fetcher.fetch("data:text/plain,inline").read() == b"inline"  # what a stylesheet carries in itself
     with pytest.raises(ValueError, match="Only the site's static files"):
         fetcher.fetch(url)
+
+
+def test_printing_reads_no_file_outside_the_static_folders():
+    fetcher = static_files_fetcher("http://localhost/")
+    with pytest.raises(SuspiciousFileOperation):
+        fetcher.fetch("http://localhost/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd")
