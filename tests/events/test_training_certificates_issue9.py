@@ -179,3 +179,13 @@ def test_an_attendance_matched_by_email_also_blocks_cancelling(session, booking,
         with pytest.raises(BookingError) as refused:
             booking_cancel(booking=booking, by=councillor)
         assert refused.value.code == "attended"
+
+
+def test_the_admin_says_why_an_attended_booking_cannot_be_cancelled(client, session, booking, trainer, team_admin):
+    with _at_the_door(session):
+        ticket_check_in(token=booking.ticket_token, by=trainer)
+        client.force_login(team_admin)
+        response = client.post(reverse("bookings:edit", args=[booking.pk]), {"status": BookingStatus.CANCELLED})
+        assert response.status_code == 200
+        assert MESSAGES["attended"].replace("'", "&#x27;") in response.content.decode()
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
