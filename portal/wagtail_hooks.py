@@ -1,4 +1,6 @@
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
@@ -19,3 +21,9 @@ def refuse_signed_in_people_outside_a_pages_groups(page, request, serve_args, se
             request.view_restriction_groups = [group.name for group in restriction.groups.all()]
             raise PermissionDenied("Your account does not have the role this page needs.")
     return None
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """The project's few additions to the admin's styles (static/css/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
