@@ -1,11 +1,19 @@
 def navigation(request):
-    """Header links: the training index for everyone, the admin and trainers' pages only for people who may use them."""
+    """Header links: the training index for everyone, the admin and trainers' pages only for people who may use them.
+
+    The footer and the forms that take personal details link the privacy notice: the live,
+    public page with the slug "privacy" (the demo makes one), or no link when there is none.
+    """
     from crm import roles
     from events.models import TrainingIndexPage
 
+    from .models import StandardPage
+
     user = getattr(request, "user", None)
     training = TrainingIndexPage.objects.live().only("url_path").first()
+    privacy = StandardPage.objects.live().public().filter(slug="privacy").only("url_path").first()
     return {
+        "privacy_url": privacy.get_url(request) if privacy else None,
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         "training_url": training.url if training else None,
         "runs_sessions": bool(user and roles.has_role(user, roles.TRAINER)),

@@ -216,4 +216,11 @@ def seed() -> dict[str, int]:
         contact.address = "Hammersmith Town Hall\nKing Street\nLondon W6 9JU"
         contact.office_hours = "Monday to Friday, 9am to 5pm"
         contact.save()
+    if not contact.privacy_notice:
+        # Shown beside the forms that take personal details (sign-up, self check-in).
+        contact.privacy_notice = (
+            "<p>We use your name, work email, organisation and job role to manage your training and "
+            "to count, without names, how many people we have trained.</p>"
+        )
+        contact.save()
     return {"people": len(people)}

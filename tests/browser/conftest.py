@@ -28,3 +28,32 @@ def new_phone(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+PRIVACY_NOTICE = "<p>We use your name and work email only to run your training. <b>Retention: 6 years.</b></p>"
+
+
+@pytest.fixture
+def team_contact(wrap):
+    """The team's contact details as the demo sets them: email and phone links in every footer."""
+    from wagtail.models import Site
+
+    from portal.models import TeamContactSettings
+
+    contact = TeamContactSettings.for_site(Site.objects.get(is_default_site=True))
+    contact.team_name = "Hammersmith & Fulham Prevent team"
+    contact.email = "prevent@lbhf.example"
+    contact.phone = "020 8753 0000"
+    contact.address = "Hammersmith Town Hall\nKing Street\nLondon W6 9JU"
+    contact.office_hours = "Monday to Friday, 9am to 5pm"
+    contact.privacy_notice = PRIVACY_NOTICE
+    contact.save()
+    return contact
+
+
+@pytest.fixture
+def privacy_page(wrap):
+    """The privacy notice page, where the demo puts it: /privacy/."""
+    from tests.factories import StandardPageFactory
+
+    return StandardPageFactory(title="Privacy notice", slug="privacy", introduction="How we use your details.")
