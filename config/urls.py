@@ -1,4 +1,6 @@
+from allauth.account import views as account_views
 from django.conf import settings
+from django.db import transaction
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -13,6 +15,9 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Sign-up is one transaction: if any step after the account is made fails, no half-made
+    # account is left that could sign in (issue 10 item 6).
+    path("accounts/signup/", transaction.atomic(account_views.signup), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
     path("", include("events.urls")),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.team import reply_to, sender, team_context
@@ -32,7 +33,17 @@ def safe_next(request: HttpRequest | None) -> str | None:
     return None
 
 
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for an address, and the email columns' length
+EMAIL_TOO_LONG = f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer."
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """An address longer than the database keeps is refused on the form, before any account is made."""
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(EMAIL_TOO_LONG, code="max_length")
+        return super().clean_email(email)
+
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         """The confirmation link carries where the person was going (the Book button's session).
 
