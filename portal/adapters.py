@@ -11,6 +11,7 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.team import reply_to, sender, team_context
+from portal import login_throttle
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -65,3 +66,17 @@ class AccountAdapter(DefaultAccountAdapter):
         message.from_email = sender(context)
         message.reply_to = reply_to(context)
         return message
+
+    # Sign-in throttling (issue 10 item 4): portal.login_throttle holds the rule.
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Count the attempt against the account, the address or the known device (see login_throttle)."""
+        self._login_failed_rl_usage = login_throttle.consume_attempt(request, email=credentials.get("email") or "")
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        login_throttle.forget_attempts(request, email=credentials.get("email") or "")
+
+    def post_login(self, request, user, **kwargs):
+        """Signing in marks this browser as a known device for the account."""
+        response = super().post_login(request, user, **kwargs)
+        login_throttle.remember_device(request, response, user)
+        return response

@@ -153,6 +153,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+# Wrong passwords, counted in the shared cache (portal.login_throttle): from a new device, 30 a
+# minute from one address (a council's proxy is one address for a whole office) and 5 in 5
+# minutes for one account; a device that has signed in to the account before is exempt from
+# both and has its own 5 in 5 minutes, so nobody can lock another person out.
+PORTAL_LOGIN_RATE_LIMITS = {
+    "login_failed_new_device": "30/m/ip,5/5m/key",
+    "login_failed_known_device": "5/5m/key",
+}
+# Behind a proxy, set how many add to X-Forwarded-For so addresses are the people's, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 
 LANGUAGE_CODE = "en-gb"

@@ -6,6 +6,9 @@ from .base import ALLOWED_HOSTS, env, env_bool, require
 SECRET_KEY = require("SECRET_KEY")
 require("ALLOWED_HOSTS")
 require("DATABASE_URL")
+# Sign-in throttling and allauth's rate limits must be shared by every web process (base.py
+# builds the Redis cache from it).
+require("REDIS_URL")
 
 # Links that leave the site (emails, calendar files, QR codes) name it as the public sees it:
 # PORTAL_BASE_URL, else the first allowed host over HTTPS - never the development server's address.

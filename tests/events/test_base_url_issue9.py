@@ -81,6 +81,7 @@ def test_production_defaults_to_its_first_allowed_host_over_https():
         SECRET_KEY="a-long-random-production-secret-key-0b8f7e6d5c4b3a29187f6e5d4c3b2a1",
         ALLOWED_HOSTS="prevent.example.gov.uk,www.prevent.example.gov.uk",
         DATABASE_URL="postgres://prevent@db.internal:5432/prevent",
+        REDIS_URL="redis://cache.internal:6379/0",
     )
     assert urls == ["https://prevent.example.gov.uk", "https://prevent.example.gov.uk"]
 

@@ -67,6 +67,7 @@ def test_production_settings_pass_the_deploy_check():
             SECRET_KEY="a-long-random-production-secret-key-0b8f7e6d5c4b3a29187f6e5d4c3b2a1",
             ALLOWED_HOSTS="prevent.example.gov.uk",
             DATABASE_URL="postgres://prevent@db.internal:5432/prevent",
+            REDIS_URL="redis://cache.internal:6379/0",
         ),
         capture_output=True,
         text=True,
