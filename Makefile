@@ -86,7 +86,11 @@ migrate:
 seed:
 	$(BIN)/python manage.py seed_demo
 
+# Emails wait in the outbox (crm/outbox.py): the sender runs beside the web server and prints
+# them to this console within two seconds; it stops when runserver does.
 serve:
+	$(BIN)/python manage.py send_outbox --every 2 & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 clean:

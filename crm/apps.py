@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -10,11 +10,13 @@ class CrmConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
-        from . import roles
+        from . import roles, text
 
         # Permissions for models added by later migrations exist only after
         # migrate has run, so the role definitions are re-applied then.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
+        # Control characters never reach the database, whichever form or service saves the text.
+        pre_save.connect(text.text_clean_before_save, dispatch_uid="crm.text_clean")
 
 
 class CrmUsersAppConfig(WagtailUsersAppConfig):

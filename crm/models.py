@@ -160,3 +160,48 @@ def member_details_check(*, member_side: str, is_cabinet_member: bool) -> None:
         raise ValidationError({"member_side": "Choose Administration or Opposition."})
     if is_cabinet_member and member_side != MemberSide.ADMINISTRATION:
         raise ValidationError({"is_cabinet_member": CABINET_NOT_ADMINISTRATION})
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboxMessage(models.Model):
+    """One email waiting to go, gone, or given up on: every email the site sends is stored here first.
+
+    ``crm.outbox.OutboxBackend`` writes the row (Django's EMAIL_BACKEND); ``manage.py send_outbox``
+    sends due rows through the real transport, retrying with backoff, so a mail server that is down
+    never turns a booking or a sign-up into an error. Attachments keep their bytes (base64) with
+    their file names and types, so an invite.ics goes out exactly as it was made.
+    """
+
+    from_email = models.CharField(max_length=500)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=1000)
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [{"filename", "mimetype", "content_base64"}]
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outgoing email"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.subject} to {', '.join(self.to)}"
+
+    @property
+    def recipients(self) -> str:
+        return ", ".join(self.to)

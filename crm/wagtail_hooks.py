@@ -59,3 +59,11 @@ def register_crm_viewsets():
 def register_export_log_action(actions):
     """Downloads that name people (registers, compliance lists, admin lists) appear in Reports → Site history."""
     actions.register_action(EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE)
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    """Settings → Outgoing email: the team sees emails waiting or failed (crm/outbox_admin.py)."""
+    from .outbox_admin import OutboxViewSet
+
+    return OutboxViewSet()

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import validate_email
 
 from crm.models import OrganisationType
+from crm.text import CleanTextFormMixin
 
 from .services import MAX_COLLEAGUES, Colleague
 
@@ -39,7 +40,7 @@ class ColleaguesForm(forms.Form):
         return people
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(CleanTextFormMixin, forms.Form):
     """Someone not signed in scans the session QR code: who they are, as the register and certificate need it."""
 
     full_name = forms.CharField(

@@ -2,6 +2,7 @@ from django import forms
 
 from crm.models import OrganisationType, User
 from crm.services import PROFILE_FIELDS, profile_update, signup_complete
+from crm.text import CleanTextFormMixin
 
 PROFILE_HELP = {
     "organisation_name": "For example: Hammersmith and Fulham Council, Brook Green Primary School",
@@ -9,7 +10,7 @@ PROFILE_HELP = {
 }
 
 
-class SignupForm(forms.Form):
+class SignupForm(CleanTextFormMixin, forms.Form):
     """The profile questions added to allauth's sign-up form (email and password come from allauth)."""
 
     first_name = forms.CharField(
@@ -47,7 +48,7 @@ class SignupForm(forms.Form):
         signup_complete(user=user, **{name: self.cleaned_data[name] for name in ProfileForm.Meta.fields})
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanTextFormMixin, forms.ModelForm):
     """What a person may change about themselves. Never the elected-Member fields."""
 
     class Meta:

@@ -191,7 +191,12 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Every email is stored in the outbox (crm.outbox) and sent by `manage.py send_outbox` through
+# OUTBOX_TRANSPORT_BACKEND, with retries: a mail server that is down never fails a booking or a sign-up.
+EMAIL_BACKEND = "crm.outbox.OutboxBackend"
+OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "6"))
+OUTBOX_SEND_AT_ONCE = False
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Prevent team <prevent@example.gov.uk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

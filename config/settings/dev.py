@@ -6,7 +6,8 @@ from .base import env, env_list
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-not-secret-3b1f0a7c9d2e4f6a8b0c1d2e3f4a5b6c")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Stored in the outbox; `make run` runs `send_outbox --every 2` beside runserver, which prints them here.
+OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

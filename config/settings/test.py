@@ -9,7 +9,11 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-5d2c8e1f7a9b3c4d6e0f1a2b3c4d5e6f"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django's test set-up swaps EMAIL_BACKEND for its locmem backend, so the suite reads mail.outbox
+# as before; a test that switches to the outbox (crm.outbox.OutboxBackend, tests/crm/test_outbox.py)
+# has each message stored, then sent at once to that same locmem.
+OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_SEND_AT_ONCE = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_USE_FINDERS = True

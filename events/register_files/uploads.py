@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from crm.models import OrganisationType
+from crm.text import clean_text
 
 from ..errors import MESSAGES
 
@@ -84,7 +85,7 @@ def _text(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\xa0", " ").strip()
+    return clean_text(str(value).replace("\xa0", " ")).strip()
 
 
 def _shown(value: str, limit: int = 60) -> str:

@@ -1,0 +1,202 @@
+"""The outbox: every email the site sends is stored first, then sent with retries.
+
+``OutboxBackend`` is Django's EMAIL_BACKEND, so every ``send_mail``, ``EmailMessage.send()``
+and allauth email lands here without its caller knowing: it stores each message as an
+``OutboxMessage`` row and returns. ``outbox_send_due`` (``manage.py send_outbox``) sends
+due rows through the real transport (``OUTBOX_TRANSPORT_BACKEND``: SMTP in production,
+the console in development, locmem in tests), one row per transaction, each row locked
+with ``SKIP LOCKED`` on PostgreSQL so two senders never send the same message. A failure
+waits 1, 5, 15, 60 then 240 minutes before the next try; after ``OUTBOX_MAX_ATTEMPTS``
+tries the row is *failed* and shows to the team in the admin (Settings → Outgoing email),
+never to the person who booked or signed up.
+
+``OUTBOX_SEND_AT_ONCE`` (tests) sends each message straight after storing it, through the
+same code, so a transport failure there is recorded and retried, never raised.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from email.mime.base import MIMEBase
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after the 1st, 2nd, 3rd... failed try; the last figure repeats.
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+DEFAULT_MAX_ATTEMPTS = 6
+ERROR_LIMIT = 2000  # characters of the transport's error kept on the row
+
+
+def max_attempts() -> int:
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """How long to wait after the given number of failed tries."""
+    return dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+
+
+def _attachment(attachment) -> dict:
+    if isinstance(attachment, MIMEBase):
+        filename, content, mimetype = attachment.get_filename(), attachment.get_payload(decode=True), None
+        mimetype = attachment.get_content_type()
+    else:
+        filename, content, mimetype = attachment
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return {
+        "filename": filename or "",
+        "mimetype": mimetype or "application/octet-stream",
+        "content_base64": base64.b64encode(content or b"").decode("ascii"),
+    }
+
+
+def outbox_store(*, messages: Iterable[EmailMessage]) -> list[OutboxMessage]:
+    """Store each message as a queued outbox row, due now; its attachments keep their bytes, names and types."""
+    now = timezone.now()
+    rows = []
+    for message in messages:
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
+        )
+        rows.append(
+            OutboxMessage(
+                from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+                to=list(message.to),
+                cc=list(message.cc),
+                bcc=list(message.bcc),
+                reply_to=list(message.reply_to),
+                subject=str(message.subject),
+                body=str(message.body),
+                html_body=str(html),
+                attachments=[_attachment(attachment) for attachment in message.attachments],
+                headers={str(key): str(value) for key, value in (message.extra_headers or {}).items()},
+                next_attempt_at=now,
+            )
+        )
+    return OutboxMessage.objects.bulk_create(rows)
+
+
+def email_message(row: OutboxMessage) -> EmailMultiAlternatives:
+    """The row as the EmailMessage it was stored from (HTML as an alternative, attachments as they were)."""
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body,
+        from_email=row.from_email,
+        to=row.to,
+        cc=row.cc,
+        bcc=row.bcc,
+        reply_to=row.reply_to,
+        headers=row.headers,
+    )
+    if row.html_body:
+        message.attach_alternative(row.html_body, "text/html")
+    for attachment in row.attachments:
+        content = base64.b64decode(attachment["content_base64"])
+        message.attach(attachment["filename"], content, attachment["mimetype"])
+    return message
+
+
+def transport():
+    """The real way out (SMTP in production), never the outbox itself."""
+    return get_connection(getattr(settings, "OUTBOX_TRANSPORT_BACKEND", None), fail_silently=False)
+
+
+def _attempt(row: OutboxMessage, *, now: dt.datetime) -> bool:
+    """One try at sending a locked row; records success, or the error and when to try next. True if sent."""
+    row.attempts += 1
+    try:
+        transport().send_messages([email_message(row)])
+    except Exception as error:  # any transport failure is recorded on the row, never raised
+        row.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+        if row.attempts >= max_attempts():
+            row.status = OutboxStatus.FAILED
+            logger.error("Outbox message %s failed after %s tries: %s", row.pk, row.attempts, row.last_error)
+        else:
+            row.next_attempt_at = now + backoff(row.attempts)
+            logger.warning("Outbox message %s not sent (try %s): %s", row.pk, row.attempts, row.last_error)
+        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return False
+    row.status = OutboxStatus.SENT
+    row.sent_at = timezone.now()
+    row.save(update_fields=["attempts", "status", "sent_at"])
+    return True
+
+
+def _lock_next_due(*, now: dt.datetime, only: Sequence[int] | None) -> OutboxMessage | None:
+    due = OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+    if only is not None:
+        due = due.filter(pk__in=only)
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    return due.order_by("next_attempt_at", "pk").first()
+
+
+def outbox_send_due(*, now: dt.datetime | None = None, limit: int = 500, only: Sequence[int] | None = None) -> dict:
+    """Send the queued messages that are due, oldest first, at most ``limit``; returns ``{"sent": n, "not_sent": n}``.
+
+    Each row is locked (``SKIP LOCKED`` on PostgreSQL) in its own transaction while it is
+    sent, so a second sender passes over it and nothing goes twice; a failure is recorded
+    on the row with its next try (``backoff``) or, after ``max_attempts()``, marks it failed.
+    Nothing is raised for a failed send.
+    """
+    now = now or timezone.now()
+    counts = {"sent": 0, "not_sent": 0}
+    for _ in range(limit):
+        with transaction.atomic():
+            row = _lock_next_due(now=now, only=only)
+            if row is None:
+                break
+            counts["sent" if _attempt(row, now=now) else "not_sent"] += 1
+    return counts
+
+
+def outbox_retry(*, message: OutboxMessage) -> None:
+    """Put a failed or waiting message back in the queue, due now, with a fresh run of tries (the team's "Retry now")."""
+    if message.status == OutboxStatus.SENT:
+        return
+    OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxStatus.SENT).update(
+        status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
+def outbox_purge_sent(*, older_than: dt.timedelta) -> int:
+    """Delete sent messages older than ``older_than``: their bodies hold names and one-time links."""
+    deleted, _ = OutboxMessage.objects.filter(
+        status=OutboxStatus.SENT, sent_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+class OutboxBackend(BaseEmailBackend):
+    """Django's EMAIL_BACKEND: store each message in the outbox instead of sending it.
+
+    Returns the number stored. With ``OUTBOX_SEND_AT_ONCE`` (tests) the stored rows are then
+    sent straight away by ``outbox_send_due``, which records a failure rather than raising.
+    """
+
+    def send_messages(self, email_messages):
+        messages = list(email_messages or [])
+        if not messages:
+            return 0
+        try:
+            rows = outbox_store(messages=messages)
+        except Exception:
+            if not self.fail_silently:
+                raise
+            logger.exception("Could not store %s email(s) in the outbox", len(messages))
+            return 0
+        if getattr(settings, "OUTBOX_SEND_AT_ONCE", False):
+            outbox_send_due(only=[row.pk for row in rows])
+        return len(rows)
