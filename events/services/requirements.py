@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import warnings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +15,59 @@ from ..models import CertificateStatus, ExternalCertificate, TrainingRequirement
 from .booking import is_team
 
 MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
+CERTIFICATE_KIND_REFUSED = (
+    "The certificate must be a PDF, PNG or JPEG file. This file is none of those (whatever its name says): "
+    "save or scan it as a PDF, or take a photo."
+)
+CERTIFICATE_TOO_BIG = "The file is larger than 5 MB. Send a smaller scan or photo."
+# What a PDF must have: its header, at least one object, a cross-reference (table or stream) and an end.
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
+_PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+# Actions a certificate never needs and a hostile file uses: run script, launch a program, carry a file.
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+
+
+def certificate_file_kind(file) -> str:
+    """The file's extension from its content: ``pdf``, ``png`` or ``jpg``; ``ValidationError`` for anything else.
+
+    Rule: only PDF, PNG and JPEG, judged by content, never by the name. A PDF needs its
+    header, an object, a cross-reference and an end marker, and no script, launch
+    action or embedded file; an image must be PNG or JPEG and decode in full (Pillow).
+    SVG, HTML, programs and everything else are refused.
+    """
+    refused = ValidationError({"file": CERTIFICATE_KIND_REFUSED})
+    file.seek(0)
+    data = file.read(MAX_CERTIFICATE_BYTES + 1)
+    file.seek(0)
+    if len(data) > MAX_CERTIFICATE_BYTES:
+        raise ValidationError({"file": CERTIFICATE_TOO_BIG})
+    if data.startswith(b"%PDF-"):
+        well_formed = (
+            _PDF_HEADER.match(data)
+            and _PDF_OBJECT.search(data)
+            and (b"startxref" in data or b"trailer" in data)
+            and b"%%EOF" in data[-2048:]
+        )
+        if not well_formed or _PDF_ACTIVE.search(data):
+            raise refused
+        return "pdf"
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        raise refused
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except Exception:  # Pillow raises many kinds of error for a damaged or disguised image
+        raise refused from None
+    if kind not in ("PNG", "JPEG"):
+        raise refused
+    return "png" if kind == "PNG" else "jpg"
 
 
 @transaction.atomic
@@ -22,7 +78,8 @@ def external_certificate_submit(
 
     Refused (``ValidationError`` naming the field) when the requirement does not
     apply to them or accepts no external certificate, when the date is in the
-    future, or the file is not a PDF/PNG/JPEG of up to 5 MB.
+    future, or the file is not a PDF/PNG/JPEG of up to 5 MB (``certificate_file_kind``
+    judges it by its content; it is stored under the extension its content has).
     """
     if not requirement.active or not requirement.groups.filter(pk__in=user.groups.values("pk")).exists():
         raise ValidationError({"requirement": "This training requirement does not apply to you."})
@@ -31,7 +88,8 @@ def external_certificate_submit(
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "The date on the certificate cannot be in the future."})
     if file.size > MAX_CERTIFICATE_BYTES:
-        raise ValidationError({"file": "The file is larger than 5 MB. Send a smaller scan or photo."})
+        raise ValidationError({"file": CERTIFICATE_TOO_BIG})
+    file.name = f"certificate.{certificate_file_kind(file)}"
     certificate = ExternalCertificate(
         user=user, requirement=requirement, title=title.strip(), completed_on=completed_on, file=file
     )
