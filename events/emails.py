@@ -1,4 +1,9 @@
-"""Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before."""
+"""Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before.
+
+Sending stores each message in the outbox (``crm.outbox.OutboxBackend``, the EMAIL_BACKEND);
+``manage.py send_outbox`` delivers it with retries, so a mail server that is down never
+raises here, into a booking or a reminder run.
+"""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 import vobject
 import zxingcpp
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -27,7 +28,7 @@ from config.settings import base as production_settings
 from crm import roles
 from crm.models import OutboxMessage, OutboxStatus, User
 from crm.outbox import BACKOFF_MINUTES, outbox_send_due
-from events.models import Booking, BookingStatus, TrainingSession
+from events.models import Booking, BookingStatus, TrainingRequirement, TrainingSession
 from events.services import booking_create
 from tests.factories import CoursePageFactory
 from tests.pagetree import restore_home_page
@@ -132,6 +133,23 @@ def test_session_reminders_with_the_mail_server_down_are_all_queued(
 
     queued = OutboxMessage.objects.filter(subject__startswith="Reminder")
     assert sorted(m.to[0] for m in queued) == sorted(p.email for p in people)
+    assert {m.status for m in queued} == {OutboxStatus.QUEUED}
+
+
+@pytest.mark.django_db
+def test_training_reminders_with_the_mail_server_down_are_all_queued(
+    course, make_user, smtp_down, django_capture_on_commit_callbacks
+):
+    rule = TrainingRequirement.objects.create(name="Prevent training for elected Members", valid_for_months=24)
+    rule.groups.add(Group.objects.get(name=roles.ELECTED_MEMBER))
+    rule.courses.add(course)
+    members = [make_user(roles.ELECTED_MEMBER, member_side="opposition") for _ in range(2)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_training_reminders")
+
+    queued = OutboxMessage.objects.filter(subject__startswith="Training you need to do")
+    assert sorted(m.to[0] for m in queued) == sorted(p.email for p in members)
     assert {m.status for m in queued} == {OutboxStatus.QUEUED}
 
 
