@@ -49,7 +49,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _attachment(attachment) -> dict:
     if isinstance(attachment, MIMEBase):
-        filename, content, mimetype = attachment.get_filename(), attachment.get_payload(decode=True), None
+        filename, content = attachment.get_filename(), attachment.get_payload(decode=True)
         mimetype = attachment.get_content_type()
     else:
         filename, content, mimetype = attachment

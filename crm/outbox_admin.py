@@ -6,7 +6,9 @@ message bodies are not shown: they hold people's one-time links (password resets
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,9 +37,6 @@ class OutboxPermissionPolicy(ModelPermissionPolicy):
         return action in self.ACTIONS and self.user_is_team(user)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
-
         if not self.ACTIONS.intersection(actions):
             return get_user_model().objects.none()
         return (

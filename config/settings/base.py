@@ -197,6 +197,8 @@ EMAIL_BACKEND = "crm.outbox.OutboxBackend"
 OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "6"))
 OUTBOX_SEND_AT_ONCE = False
+# A mail server that hangs must not hold the sender (and its locked row) for ever.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Prevent team <prevent@example.gov.uk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
