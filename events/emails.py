@@ -8,7 +8,6 @@ raises here, into a booking or a reminder run.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,13 +24,14 @@ from .qr import qr_png
 from .selectors import upcoming_open_sessions, waiting_positions
 from .team import reply_to, sender, team_context
 
-CANCEL_LINK_SALT = "events.booking-cancel-link"
-
 
 def cancel_link(booking: Booking) -> str:
-    """A signed link that cancels this booking without signing in (for colleagues booked by a lead)."""
-    token = signing.dumps(booking.pk, salt=CANCEL_LINK_SALT)
-    return absolute_url(reverse("events:booking_cancel_link", args=[token]))
+    """A link that cancels this booking without signing in (for colleagues booked by a lead).
+
+    It carries the booking's random ``cancel_token``, never its id, and stops working
+    when the session starts (``events.views.booking.booking_cancel_link``).
+    """
+    return absolute_url(reverse("events:booking_cancel_link", args=[booking.cancel_token]))
 
 
 def ticket_link(booking: Booking) -> str:

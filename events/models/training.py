@@ -227,6 +227,8 @@ class Booking(models.Model):
     no_show = models.BooleanField(default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    # The emailed cancel link's own token: never the id, and not the ticket's (which checks people in).
+    cancel_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

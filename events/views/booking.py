@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import calendar, certificates
 from ..compliance import person_requirements
-from ..emails import CANCEL_LINK_SALT
 from ..errors import BookingError
 from ..forms import ColleaguesForm
 from ..models import (
@@ -149,13 +148,23 @@ def booking_cancel_view(request, pk):
     return render(request, "events/booking_cancel_confirm.html", {"booking": booking, "own": own})
 
 
+CANCEL_LINK_STARTED = (
+    "This session has started, so this link can no longer cancel the booking. Contact the Prevent team."
+)
+
+
 def booking_cancel_link(request, token):
-    """Cancel from the link in a booking email (for colleagues booked by a lead), no sign-in needed."""
-    try:
-        pk = signing.loads(token, salt=CANCEL_LINK_SALT)
-    except signing.BadSignature:
-        raise Http404("This cancellation link is not valid.") from None
-    booking = get_object_or_404(Booking.objects.select_related("session", "session__course", "user"), pk=pk)
+    """Cancel from the link in a booking email (for colleagues booked by a lead), no sign-in needed.
+
+    The link carries the booking's random ``cancel_token``. Once the session has
+    started it cancels nothing and says to contact the team (410).
+    """
+    booking = get_object_or_404(
+        Booking.objects.select_related("session", "session__course", "user"), cancel_token=token
+    )
+    if timezone.now() >= booking.session.starts_at:
+        context = {"booking": booking, "started": CANCEL_LINK_STARTED}
+        return render(request, "events/booking_cancel_link.html", context, status=410)
     if request.method == "POST":
         try:
             booking_cancel(booking=booking, by=booking.user)
