@@ -23,3 +23,4 @@ class CrmUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's Users admin with the profile and elected-Member fields."""
 
     user_viewset = "crm.viewsets.PortalUserViewSet"
+    group_viewset = "crm.wagtail_hooks.RoleGroupViewSet"  # the role groups keep their names

@@ -32,6 +32,11 @@ TEAM_APPS = ("portal", "crm", "events", "faith_forum", "feedback", "wagtailforms
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     PREVENT_ADMIN: (
         "wagtailadmin.access_admin",
+        # Settings → Groups: groups such as Designated Safeguarding Leads, for training requirements.
+        "auth.add_group",
+        "auth.change_group",
+        "auth.delete_group",
+        "auth.view_group",
         *(f"{app}.*" for app in TEAM_APPS),
     ),
     OUTREACH_OFFICER: (

@@ -1,8 +1,48 @@
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.users.forms import GroupForm
+from wagtail.users.views import groups as wagtail_groups
 
+from . import roles
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .models import Organisation, Ward
+
+ROLE_GROUP_RENAME_REFUSED = (
+    "This group is one of the site's roles and keeps its name: the site finds the role by it. Make a new group instead."
+)
+ROLE_GROUP_DELETE_REFUSED = "This group is one of the site's roles and cannot be deleted."
+
+
+# Settings → Groups (issue 10 item 13): the team admin makes groups such as Designated
+# Safeguarding Leads (crm.roles grants auth's group permissions); the role groups themselves
+# keep their names and cannot be deleted. Wired in as wagtailusers' group_viewset (crm.apps).
+class RoleGroupForm(GroupForm):
+    def clean_name(self):
+        """A role group keeps its name; any other group may be renamed."""
+        name = super().clean_name()
+        if self.instance.pk and self.instance.name in roles.ALL_ROLES and name != self.instance.name:
+            raise forms.ValidationError(ROLE_GROUP_RENAME_REFUSED, code="role_group")
+        return name
+
+
+class RoleGroupDeleteView(wagtail_groups.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        """A role group is never deleted: back to its edit page, saying why."""
+        group = self.get_object()
+        if group.name in roles.ALL_ROLES:
+            messages.error(request, ROLE_GROUP_DELETE_REFUSED)
+            return redirect("wagtailusers_groups:edit", group.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoleGroupViewSet(wagtail_groups.GroupViewSet):
+    delete_view_class = RoleGroupDeleteView
+
+    def get_form_class(self, for_update=False):
+        return RoleGroupForm
 
 
 class OrganisationViewSet(ExportModelViewSet):
