@@ -24,6 +24,7 @@ CERTIFICATE_TOO_BIG = "The file is larger than 5 MB. Send a smaller scan or phot
 _PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
 _PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 # Actions a certificate never needs and a hostile file uses: run script, launch a program, carry a file.
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
 
 
@@ -48,7 +49,9 @@ def certificate_file_kind(file) -> str:
             and (b"startxref" in data or b"trailer" in data)
             and b"%%EOF" in data[-2048:]
         )
-        if not well_formed or _PDF_ACTIVE.search(data):
+        # A name may spell its letters as #xx (/J#61vaScript is /JavaScript): read them as letters.
+        names = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), data)
+        if not well_formed or _PDF_ACTIVE.search(names):
             raise refused
         return "pdf"
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):

@@ -68,6 +68,10 @@ SVG = (
         ("certificate.svg", SVG),
         ("certificate.jpg", b"\xff\xd8\xff\xe0 not really a jpeg at all"),
         ("certificate.pdf", b"%PDF-1.7\n<script>alert(1)</script>"),  # a header and nothing of a PDF behind it
+        (
+            "certificate.pdf",
+            b"%PDF-1.4\n1 0 obj<</Type/Action/S/J#61vaScript/J#53(app.alert(1))>>endobj\ntrailer<<>>\n%%EOF\n",
+        ),  # a script action, its names spelt with #xx escapes
     ],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused(client, requirement, member, name, content):
