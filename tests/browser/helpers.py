@@ -100,9 +100,9 @@ class Crawl:
 
 def axe_scan(page, url: str, impacts=("serious", "critical")) -> list[Violation]:
     """Run axe-core in the page; one Violation per element it flags at the given impacts."""
-    from tests.conftest import AXE_JS
+    from tests.conftest import inject_axe
 
-    page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         Violation(v["id"], v["impact"], url, " ".join(map(str, node["target"])), v["help"])
