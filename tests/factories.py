@@ -12,6 +12,18 @@ PASSWORD = "correct-horse-battery-staple"
 # The smallest file a PDF reader accepts: an external training certificate in tests.
 CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+# What a new member of council staff types into the sign-up form.
+SIGN_UP = {
+    "email": "jo.bloggs@lbhf.gov.uk",
+    "first_name": "Jo",
+    "last_name": "Bloggs",
+    "organisation_name": "Hammersmith & Fulham Council",
+    "organisation_type": "council",
+    "job_role": "Housing officer",
+    "password1": "Tulip-Kettle-Harbour-9",
+    "password2": "Tulip-Kettle-Harbour-9",
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

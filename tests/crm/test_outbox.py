@@ -30,23 +30,12 @@ from crm.models import OutboxMessage, OutboxStatus, User
 from crm.outbox import BACKOFF_MINUTES, outbox_send_due
 from events.models import Booking, BookingStatus, TrainingRequirement, TrainingSession
 from events.services import booking_create
-from tests.factories import CoursePageFactory
+from tests.factories import SIGN_UP, CoursePageFactory
 from tests.pagetree import restore_home_page
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 CLOSED_PORT = 9  # discard: nothing listens on it here, so every connection is refused at once
-
-SIGN_UP = {
-    "email": "jo.bloggs@lbhf.gov.uk",
-    "first_name": "Jo",
-    "last_name": "Bloggs",
-    "organisation_name": "Hammersmith & Fulham Council",
-    "organisation_type": "council",
-    "job_role": "Housing officer",
-    "password1": "Tulip-Kettle-Harbour-9",
-    "password2": "Tulip-Kettle-Harbour-9",
-}
 
 
 @pytest.fixture

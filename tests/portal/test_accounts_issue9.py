@@ -18,23 +18,13 @@ from crm import roles
 from events.models import TrainingSession
 from events.services import booking_create
 from portal.models import TeamContactSettings
-from tests.factories import PASSWORD, CoursePageFactory
+from tests.factories import PASSWORD, SIGN_UP, CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 
 TEAM = "Hammersmith & Fulham Prevent team"
 TEAM_EMAIL = "prevent@lbhf.example"
 TEAM_ADDRESS = "Hammersmith Town Hall\nKing Street\nLondon W6 9JU"
-SIGN_UP = {
-    "email": "jo.bloggs@lbhf.gov.uk",
-    "first_name": "Jo",
-    "last_name": "Bloggs",
-    "organisation_name": "Hammersmith & Fulham Council",
-    "organisation_type": "council",
-    "job_role": "Housing officer",
-    "password1": "Tulip-Kettle-Harbour-9",
-    "password2": "Tulip-Kettle-Harbour-9",
-}
 
 
 @pytest.fixture

@@ -8,20 +8,11 @@ from django.core import mail
 
 from crm import roles
 from crm.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SIGN_UP
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {
-    "email": "jo.bloggs@lbhf.gov.uk",
-    "first_name": "Jo",
-    "last_name": "Bloggs",
-    "organisation_name": "Hammersmith & Fulham Council",
-    "organisation_type": "council",
-    "job_role": "Housing officer",
-    "password1": "Tulip-Kettle-Harbour-9",
-    "password2": "Tulip-Kettle-Harbour-9",
-}
+GOOD = SIGN_UP
 
 
 def link_in(message):
