@@ -35,6 +35,7 @@ def permission_denied(request, exception=None):
     return HttpResponseForbidden(loader.get_template("403.html").render(context, request))
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def account(request):
     """My account: the person's own details, editable except for the Member fields."""

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import calendar, certificates
@@ -120,6 +121,7 @@ def book_session(request, *, course, session_id):
     )
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def booking_cancel_view(request, pk):
     """Cancel a booking, or withdraw a colleague the person booked: a page asks first; only its POST cancels."""
@@ -153,6 +155,7 @@ CANCEL_LINK_STARTED = (
 )
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 def booking_cancel_link(request, token):
     """Cancel from the link in a booking email (for colleagues booked by a lead), no sign-in needed.
 
@@ -176,6 +179,7 @@ def booking_cancel_link(request, token):
     return render(request, "events/booking_cancel_link.html", {"booking": booking})
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def booking_ics(request, pk):
     booking = get_object_or_404(
@@ -187,6 +191,7 @@ def booking_ics(request, pk):
 # --- My training ------------------------------------------------------------------
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def my_training(request):
     data = my_training_data(user=request.user)
@@ -225,6 +230,7 @@ def all_sessions_feed(request):
     return _ics(calendar.sessions_feed(sessions, name="Prevent training sessions"), "prevent-training.ics")
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 def personal_feed(request, token):
     subscription = get_object_or_404(CalendarSubscription.objects.select_related("user"), token=token)
     bookings = personal_feed_bookings(user=subscription.user)
@@ -273,12 +279,14 @@ def _own_attendance(request, pk) -> Attendance:
     )
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def certificate(request, pk):
     attendance = _own_attendance(request, pk)
     return render(request, "events/certificate.html", certificates.context(attendance, request))
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def certificate_pdf(request, pk):
     attendance = _own_attendance(request, pk)

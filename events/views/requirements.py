@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..forms import ExternalCertificateForm
@@ -65,6 +66,7 @@ def _certificate_too_big(request, requirement) -> HttpResponse:
     return render(request, "events/certificate_upload.html", context, status=413)
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @csrf_exempt  # CSRF is checked by _certificate_upload, once the size limit is in place
 @login_required
 def certificate_upload(request, requirement_id):
@@ -105,6 +107,7 @@ def _certificate_upload(request, requirement_id):
     return render(request, "events/certificate_upload.html", {"form": form, "requirement": requirement})
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 @login_required
 def external_certificate_file(request, pk):
     """The certificate file, to its owner and the Prevent team only; it is never under a public URL."""

@@ -64,6 +64,7 @@ def ticket(request, token):
     return render(request, "events/ticket.html", context, status=403 if request.method == "POST" else 200)
 
 
+@never_cache  # personal: never kept by a browser or proxy cache
 def ticket_qr(request, token):
     """The ticket's QR code as a PNG. Public: whoever has the token already has the ticket."""
     booking = Booking.objects.only("ticket_token").filter(ticket_token=token).first()
