@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.AdminAccessMiddleware",
+    "portal.middleware.StaffIdleTimeoutMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -191,6 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# The team, outreach officers and trainers (admin, CRM, registers, compliance lists) are signed out
+# after this long without a request (portal.middleware.StaffIdleTimeoutMiddleware).
+STAFF_IDLE_TIMEOUT_SECONDS = int(env("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
 # Signing in lands where the person was going (?next=, same site only), else on My training.
 LOGIN_REDIRECT_URL = "events:my_training"
 LOGOUT_REDIRECT_URL = "/"
