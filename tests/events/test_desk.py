@@ -271,6 +271,10 @@ def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(
     client, today_session, make_session, trainer, make_user
 ):
     not_mine = make_session(days=5, venue="Fulham Library")
+    # "Today" is the London date: a session ten minutes from now is tomorrow's late in the evening.
+    today_session.starts_at = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 1)))
+    today_session.ends_at = today_session.starts_at + dt.timedelta(hours=2)
+    today_session.save()
     client.force_login(trainer)
     page = client.get(reverse("events:my_sessions"))
     assert page.status_code == 200
