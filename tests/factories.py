@@ -7,6 +7,7 @@ from wagtail.models import PageViewRestriction, Site
 from crm.models import Organisation, OrganisationType, User, Ward
 from events.models import CoursePage, ReportingCategory, TrainingIndexPage
 from portal.models import StandardPage
+from tests.pagetree import restore_home_page
 
 PASSWORD = "correct-horse-battery-staple"
 # The smallest file a PDF reader accepts: an external training certificate in tests.
@@ -88,6 +89,8 @@ class PageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def default_parent(cls):
+        # A transactional test before this one may have flushed the page tree the migrations made.
+        restore_home_page()
         return Site.objects.get(is_default_site=True).root_page
 
     @classmethod
