@@ -134,6 +134,7 @@ def test_closing_the_register_marks_the_booked_people_not_present_as_no_shows(cl
     assert not Booking.objects.filter(no_show=True).exists()
 
     at(day, ENDS + dt.timedelta(minutes=30))
+    client.force_login(day.trainer)  # hours later: staff sessions end after 30 idle minutes
     response = client.post(close_url, follow=True)
     assert "Register closed: 1 present (0 walk-ins), 1 no-show." in response.content.decode()
     no_shows = set(Booking.objects.filter(session=day.session, no_show=True).values_list("user__first_name", flat=True))
@@ -346,6 +347,7 @@ def test_uploading_the_same_register_twice_changes_nothing_the_second_time(clien
     no_shows = list(Booking.objects.order_by("pk").values_list("pk", "no_show"))
 
     at(day, ENDS + dt.timedelta(hours=2))
+    client.force_login(day.trainer)  # an hour later: staff sessions end after 30 idle minutes
     response = upload(client, day.session, csv_upload(GOOD_FILE))
     assert flashed(response) == ["Paper register uploaded: 0 marked present, 3 already present, 1 not present."]
     assert list(Attendance.objects.order_by("pk").values()) == before
