@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +10,12 @@ from wagtail.models import Site
 
 from crm.pdf import render_pdf
 
+from .links import absolute_url
 from .models import Attendance
 
 
 def verify_url(attendance: Attendance) -> str:
-    return f"{settings.PORTAL_BASE_URL}{reverse('events:certificate_verify')}?code={attendance.certificate_code}"
+    return absolute_url(f"{reverse('events:certificate_verify')}?code={attendance.certificate_code}")
 
 
 def team_name(site) -> str:

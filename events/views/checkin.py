@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from crm import roles
 
 from ..errors import CheckInError
+from ..links import absolute_url
 from ..models import Attendance, Booking
 from ..qr import qr_png, qr_svg
 from ..selectors import desk_counts, desk_rows, session_roll, sessions_run_by
@@ -35,7 +35,7 @@ __all__ = [
 
 def _checkin_link(session) -> str:
     """What the session's poster QR code carries: its current check-in token, replaced if a photo leaks."""
-    return settings.PORTAL_BASE_URL + reverse("events:self_checkin", args=[session.checkin_token])
+    return absolute_url(reverse("events:self_checkin", args=[session.checkin_token]))
 
 
 def _is_fetch(request) -> bool:
