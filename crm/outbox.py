@@ -10,8 +10,12 @@ waits 1, 5, 15, 60 then 240 minutes before the next try; after ``OUTBOX_MAX_ATTE
 tries the row is *failed* and shows to the team in the admin (Settings → Outgoing email),
 never to the person who booked or signed up.
 
-``OUTBOX_SEND_AT_ONCE`` (tests) sends each message straight after storing it, through the
-same code, so a transport failure there is recorded and retried, never raised.
+Messages are stored in the caller's transaction: the services queue an email beside the
+change it tells of, so the two commit together or not at all, and the sender (which only
+sees committed rows) never sends news of a change that was rolled back.
+
+``OUTBOX_SEND_AT_ONCE`` (tests) sends each message as soon as the storing transaction
+commits, through the same code, so a transport failure there is recorded and retried, never raised.
 """
 
 from __future__ import annotations
@@ -183,7 +187,7 @@ class OutboxBackend(BaseEmailBackend):
     """Django's EMAIL_BACKEND: store each message in the outbox instead of sending it.
 
     Returns the number stored. With ``OUTBOX_SEND_AT_ONCE`` (tests) the stored rows are then
-    sent straight away by ``outbox_send_due``, which records a failure rather than raising.
+    sent by ``outbox_send_due`` when the transaction commits, which records a failure rather than raising.
     """
 
     def send_messages(self, email_messages):
@@ -198,5 +202,8 @@ class OutboxBackend(BaseEmailBackend):
             logger.exception("Could not store %s email(s) in the outbox", len(messages))
             return 0
         if getattr(settings, "OUTBOX_SEND_AT_ONCE", False):
-            outbox_send_due(only=[row.pk for row in rows])
+            # Once the change that queued them commits (at once outside a transaction): a rolled-back
+            # change sends nothing, exactly as with the sender command.
+            pks = [row.pk for row in rows]
+            transaction.on_commit(lambda: outbox_send_due(only=pks))
         return len(rows)

@@ -1,4 +1,4 @@
-"""Emails about bookings and mandatory training. Called from ``transaction.on_commit`` by the services, never before.
+"""Emails about bookings and mandatory training. Called by the services inside their transaction: the outbox stores each message with the change.
 
 Sending stores each message in the outbox (``crm.outbox.OutboxBackend``, the EMAIL_BACKEND);
 ``manage.py send_outbox`` delivers it with retries, so a mail server that is down never
@@ -63,7 +63,6 @@ def _send(
         "course_url": absolute_url(session.course.url),
         "booked_by_someone_else": booking.booked_by_id and booking.booked_by_id != booking.user_id,
         "cancel_url": cancel_link(booking),
-        "claim_url": absolute_url(reverse("account_reset_password")),
         "base_url": absolute_url(""),
         "ticket_url": ticket_link(booking),
         "joining_url": session.online_url if has_place else "",
@@ -114,6 +113,32 @@ def session_cancelled(booking: Booking, was_confirmed: bool) -> None:
 
 def session_reminder(booking: Booking) -> None:
     _send(booking, "session_reminder", "Reminder", ics=calendar.invitation(booking))
+
+
+def colleague_invitation(invitation, *, token: str) -> None:
+    """Ask a colleague to take a place. Quotes nothing the lead typed but their name, beside their verified address."""
+    session, lead = invitation.session, invitation.invited_by
+    organisation = lead.organisation.name if lead.organisation_id else ""  # the team's register, not typed text
+    context = {
+        "invitation": invitation,
+        "session": session,
+        "course": session.course,
+        "starts": timezone.localtime(session.starts_at),
+        "ends": timezone.localtime(session.ends_at),
+        "expires": timezone.localtime(invitation.expires_at),
+        "lead_name": lead.get_full_name().strip(),
+        "lead_email": lead.email,
+        "lead_organisation": organisation,
+        "invitation_url": absolute_url(reverse("events:invitation", args=[token])),
+        "course_url": absolute_url(session.course.url),
+        "joining_url": "",
+    }
+    _send_text(
+        "colleague_invitation",
+        f"Invitation to Prevent training: {session.course.title}, {context['starts']:%-d %B %Y}",
+        context,
+        [invitation.email],
+    )
 
 
 # --- Mandatory training: reminders, the team's monthly summary, certificates ------------------

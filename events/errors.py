@@ -19,10 +19,29 @@ MESSAGES = {
     "already_cancelled": "This booking has already been cancelled.",
     "attended": "This booking cannot be cancelled: the person was marked present at the session. "
     "If that mark was a mistake, the session's trainer can take it back on the check-in desk first.",
-    "no_colleagues": "Add at least one colleague's name and work email.",
-    "too_many_colleagues": "You can book up to {limit} colleagues at once.",
+    "no_colleagues": "Add at least one colleague's work email.",
+    "too_many_colleagues": "You can invite up to {limit} colleagues at once.",
     "duplicate_colleague": "{email} appears more than once.",
-    "colleague_already_booked": "{name} ({email}) already has a place or is on the waiting list for this session.",
+    # Colleague invitations
+    "invite_unverified": "Confirm your own email address before inviting colleagues: "
+    "use the link we emailed you when you signed up, or ask for a new one in My account.",
+    "invite_no_organisation": "Add your organisation in My account before inviting colleagues: "
+    "invitations go to colleagues at your organisation.",
+    "invite_yourself": "Your own address is in the list. Book your own place with the Book button instead.",
+    "invitation_limit": "You can invite up to {limit} colleagues in 24 hours, and you have {left} invitations left today. "
+    "Invite fewer, try again tomorrow, or ask the Prevent team to book a larger group.",
+    "already_invited": "You have already invited {email} to this session; they have not answered yet.",
+    "invitation_accepted": "This invitation has already been accepted. The place is in My training.",
+    "invitation_declined": "This invitation was declined, so it can no longer be accepted. "
+    "You can book a place yourself if any are left.",
+    "invitation_withdrawn": "This invitation was withdrawn, so it can no longer be accepted. "
+    "You can book a place yourself if any are left.",
+    "invitation_expired": "This invitation has expired and its place was given back. "
+    "You can book a place yourself if any are left.",
+    "invitation_other_person": "This invitation was sent to a different email address from the one you are "
+    "signed in with. Sign out, then sign in (or create an account) with the address the invitation was sent to.",
+    "invitation_unverified": "Confirm your email address first (use the link we emailed you), "
+    "then open the invitation again.",
     # Check-in at the door
     "ticket_unknown": "This ticket code is not recognised. It may have been mistyped or altered: "
     "look the person up on the check-in desk instead.",

@@ -1,43 +1,44 @@
+import re
+
 from django import forms
 from django.core.validators import validate_email
 
 from crm.models import OrganisationType
 from crm.text import CleanTextFormMixin
 
-from .services import MAX_COLLEAGUES, Colleague
+from .services import MAX_COLLEAGUES
 
 
 class ColleaguesForm(forms.Form):
-    """A lead books named colleagues: one per line, "Name, email"."""
+    """A lead invites colleagues: their work email addresses, one per line (or separated by commas)."""
 
     colleagues = forms.CharField(
-        label="Colleagues to book",
-        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
-        help_text=f"One person per line: their name, a comma, then their work email. Up to {MAX_COLLEAGUES} people. "
-        "For example: Sam Patel, sam.patel@school.example.sch.uk",
+        label="Colleagues' work email addresses",
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=f"One work email address per line, up to {MAX_COLLEAGUES} at once. "
+        "For example: sam.patel@school.example.sch.uk",
     )
 
-    def clean_colleagues(self) -> list[Colleague]:
-        people, problems = [], []
+    def clean_colleagues(self) -> list[str]:
+        addresses, problems = [], []
         for number, line in enumerate(self.cleaned_data["colleagues"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            name, _, email = line.rpartition(",")
-            name, email = name.strip(), email.strip()
-            if not name:
-                problems.append(f'Line {number}: write the name, a comma, then the email ("{line.strip()}").')
-                continue
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                problems.append(f'Line {number}: "{email}" is not an email address.')
-                continue
-            people.append(Colleague(name=name, email=email))
+            for piece in re.split(r"[,;]", line):
+                piece = piece.strip()
+                if not piece:
+                    continue
+                inside = re.search(r"<([^<>]+)>", piece)  # "Sam Patel <sam@school.example>" pasted from email
+                email = (inside.group(1) if inside else piece).strip()
+                try:
+                    validate_email(email)
+                except forms.ValidationError:
+                    problems.append(f'Line {number}: "{piece}" is not an email address. Put one work email per line.')
+                    continue
+                addresses.append(email)
         if problems:
             raise forms.ValidationError(problems)
-        if not people:
-            raise forms.ValidationError("Add at least one colleague's name and work email.")
-        return people
+        if not addresses:
+            raise forms.ValidationError("Add at least one colleague's work email.")
+        return addresses
 
 
 class WalkInForm(CleanTextFormMixin, forms.Form):

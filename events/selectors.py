@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -143,6 +143,7 @@ class MyTraining:
     attended: list
     courses_in_progress: list
     colleagues: list  # places the person booked for colleagues, still to come: see ``colleague_bookings``
+    invitations: list = field(default_factory=list)  # see ``invitations_sent``
 
 
 def my_training(*, user) -> MyTraining:
@@ -179,7 +180,22 @@ def my_training(*, user) -> MyTraining:
     for course in CoursePage.objects.filter(pk__in=course_ids).live().order_by("title"):
         courses.append((course, lesson_progress_for(user=user, course=course)))
     return MyTraining(
-        upcoming=upcoming, attended=attended, courses_in_progress=courses, colleagues=colleague_bookings(lead=user)
+        upcoming=upcoming,
+        attended=attended,
+        courses_in_progress=courses,
+        colleagues=colleague_bookings(lead=user),
+        invitations=invitations_sent(lead=user),
+    )
+
+
+def invitations_sent(*, lead) -> list:
+    """The colleague invitations ``lead`` sent for sessions still to come, newest first: what My training shows them."""
+    from .models import ColleagueInvitation
+
+    return list(
+        ColleagueInvitation.objects.filter(invited_by=lead, session__ends_at__gt=timezone.now())
+        .select_related("session", "session__course")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path(
         "my-training/external-certificates/<int:pk>/", views.external_certificate_file, name="external_certificate_file"
     ),
+    path("my-training/invitations/<int:pk>/withdraw/", views.invitation_withdraw_view, name="invitation_withdraw"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("bookings/cancel/<str:token>/", views.booking_cancel_link, name="booking_cancel_link"),
     path("calendar/sessions.ics", views.all_sessions_feed, name="all_sessions_feed"),
     path("calendar/personal/<str:token>.ics", views.personal_feed, name="personal_feed"),

@@ -135,3 +135,11 @@ class CoursePageFactory(PageFactory):
     @classmethod
     def default_parent(cls):
         return TrainingIndexPage.objects.first() or TrainingIndexPageFactory()
+
+
+def book_colleague(*, session, lead, colleague):
+    """A lead's colleague booking as it happens: the lead invites the colleague's address, the colleague accepts."""
+    from events.services import colleagues_invite, invitation_accept
+
+    [invitation] = colleagues_invite(session=session, lead=lead, addresses=[colleague.email])
+    return invitation_accept(invitation=invitation, user=colleague)

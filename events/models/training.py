@@ -244,6 +244,50 @@ class Booking(models.Model):
         return f"{self.user} - {self.session} ({self.get_status_display()})"
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for their answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class ColleagueInvitation(models.Model):
+    """A lead asked a colleague, by work email, to take a place on a session: a hold, not a booking.
+
+    While pending it may hold one of the session's places (``holds_place``: counted in
+    ``places_taken``); the colleague accepts from the emailed link, signed in as that address,
+    and only then has a booking. Declined, withdrawn and expired invitations give the place
+    back. Nothing here is an account: the invitation knows an email address, not a person.
+    """
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
+    email = models.EmailField("colleague's work email")
+    status = models.CharField(max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    holds_place = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"], condition=Q(status="pending"), name="one_pending_invitation_per_email"
+            ),
+        ]
+        indexes = [models.Index(fields=["invited_by", "created_at"]), models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self):
+        return f"Invitation to {self.email} for {self.session} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InvitationStatus.PENDING and timezone.now() < self.expires_at
+
+
 class AttendanceMethod(models.TextChoices):
     REGISTER = "register", "Marked on the register"
     TICKET = "ticket", "Ticket scanned"

@@ -3,19 +3,17 @@
 Every function that touches places locks the session row first
 (``select_for_update`` inside ``transaction.atomic``) and the database backs the
 rule with constraints: one live booking per person per session, and never more
-places taken than the capacity. Emails go out only after the transaction commits.
+places taken than the capacity. Emails are stored in the outbox inside the same transaction (``crm.outbox``): they go
+out once it commits, and never for a change that was rolled back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 
 from crm import roles
 
@@ -31,10 +29,6 @@ from ..models import (
     new_token,
 )
 from ..selectors import booking_attended
-
-User = get_user_model()
-
-MAX_COLLEAGUES = 30
 
 
 def is_team(user) -> bool:
@@ -93,7 +87,10 @@ def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiti
     deadline_passed, closed_session, not_eligible, already_booked,
     already_waiting, full.
     """
+    from .invitations import session_invitations_expire  # invitations build on this module
+
     booked_by = booked_by or user
+    session_invitations_expire(session)
     try:
         with transaction.atomic():
             session = _lock(session)
@@ -109,12 +106,12 @@ def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiti
                 booking = Booking.objects.create(
                     session=session, user=user, booked_by=booked_by, status=BookingStatus.CONFIRMED, confirmed_at=now
                 )
-                transaction.on_commit(lambda: emails.booking_confirmed(booking))
+                emails.booking_confirmed(booking)
             elif join_waiting_list:
                 booking = Booking.objects.create(
                     session=session, user=user, booked_by=booked_by, status=BookingStatus.WAITING
                 )
-                transaction.on_commit(lambda: emails.booking_waiting(booking))
+                emails.booking_waiting(booking)
             else:
                 raise BookingError("full")
     except IntegrityError as error:
@@ -144,7 +141,7 @@ def _promote_waiting(session: TrainingSession) -> list[Booking]:
         waiting.confirmed_at = timezone.now()
         waiting.save(update_fields=["status", "confirmed_at"])
         promoted.append(waiting)
-        transaction.on_commit(lambda booking=waiting: emails.booking_promoted(booking))
+        emails.booking_promoted(waiting)
     return promoted
 
 
@@ -184,67 +181,8 @@ def booking_cancel(*, booking: Booking, by) -> Booking:
     if was_confirmed:
         _free_place(session)
         _promote_waiting(session)
-    transaction.on_commit(lambda: emails.booking_cancelled(booking, was_confirmed=was_confirmed))
+    emails.booking_cancelled(booking, was_confirmed=was_confirmed)
     return booking
-
-
-@dataclass
-class Colleague:
-    name: str
-    email: str
-
-
-def _colleague_account(colleague: Colleague):
-    """The colleague's account, made without a password if they have none yet.
-
-    They claim it by resetting the password (the booking email says how);
-    their bookings and attendance are already on it.
-    """
-    email = colleague.email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user:
-        return user
-    first, _, last = colleague.name.strip().partition(" ")
-    user = User(
-        username=f"{email.split('@')[0][:100]}-{get_random_string(6).lower()}",
-        email=email,
-        first_name=first,
-        last_name=last,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
-
-
-@transaction.atomic
-def group_booking_create(*, session: TrainingSession, lead, colleagues: list[Colleague]) -> list[Booking]:
-    """A lead books several named colleagues at once: each gets their own booking and email.
-
-    Colleagues beyond the places left join the waiting list. All or nothing:
-    if any colleague cannot be booked, nobody is. Errors: ``BookingError``
-    with codes no_colleagues, too_many_colleagues, duplicate_colleague,
-    colleague_already_booked, and any code from ``booking_create``.
-    """
-    if not colleagues:
-        raise BookingError("no_colleagues")
-    if len(colleagues) > MAX_COLLEAGUES:
-        raise BookingError("too_many_colleagues", limit=MAX_COLLEAGUES)
-    seen = set()
-    for colleague in colleagues:
-        key = colleague.email.strip().lower()
-        if key in seen:
-            raise BookingError("duplicate_colleague", email=colleague.email)
-        seen.add(key)
-    bookings = []
-    for colleague in colleagues:
-        user = _colleague_account(colleague)
-        try:
-            bookings.append(booking_create(session=session, user=user, booked_by=lead, join_waiting_list=True))
-        except BookingError as error:
-            if error.code in ("already_booked", "already_waiting"):
-                raise BookingError("colleague_already_booked", name=colleague.name, email=colleague.email) from error
-            raise
-    return bookings
 
 
 @transaction.atomic
@@ -265,7 +203,7 @@ def reminders_send(*, now: dt.datetime | None = None, ahead: dt.timedelta = dt.t
     sent = 0
     for pk in list(due):
         if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
-            transaction.on_commit(lambda pk=pk: emails.session_reminder(Booking.objects.get(pk=pk)))
+            emails.session_reminder(Booking.objects.get(pk=pk))
             sent += 1
     return sent
 

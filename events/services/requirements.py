@@ -100,7 +100,7 @@ def external_certificate_submit(
     certificate.save()
     from .. import emails
 
-    transaction.on_commit(lambda: emails.certificate_submitted(certificate))
+    emails.certificate_submitted(certificate)
     return certificate
 
 
@@ -128,5 +128,5 @@ def external_certificate_review(
     certificate.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     from .. import emails
 
-    transaction.on_commit(lambda: emails.certificate_reviewed(certificate))
+    emails.certificate_reviewed(certificate)
     return certificate

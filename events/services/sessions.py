@@ -51,15 +51,13 @@ def session_save(*, session: TrainingSession, by) -> TrainingSession:
             booking.cancelled_at = timezone.now()
             booking.cancelled_by = by
             booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-            transaction.on_commit(
-                lambda booking=booking, was_confirmed=was_confirmed: emails.session_cancelled(booking, was_confirmed)
-            )
+            emails.session_cancelled(booking, was_confirmed)
         TrainingSession.objects.filter(pk=session.pk).update(places_taken=0)
         session.places_taken = 0
         return session
     if moved:
         for booking in Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED):
-            transaction.on_commit(lambda booking=booking: emails.session_changed(booking))
+            emails.session_changed(booking)
     if session.capacity > previous.capacity:
         _promote_waiting(session)
     return session

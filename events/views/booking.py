@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import calendar, certificates
 from ..compliance import person_requirements
-from ..errors import BookingError
+from ..errors import MESSAGES, BookingError
 from ..forms import ColleaguesForm
 from ..models import (
     Attendance,
     Booking,
     BookingStatus,
     CalendarSubscription,
+    ColleagueInvitation,
     CourseLesson,
     LessonProgress,
     SessionVisibility,
@@ -34,13 +37,25 @@ from ..selectors import (
 from ..selectors import (
     my_training as my_training_data,
 )
-from ..services import booking_cancel, booking_create, calendar_subscription_reset, group_booking_create
+from ..services import (
+    booking_cancel,
+    booking_create,
+    calendar_subscription_reset,
+    colleagues_invite,
+    invitation_accept,
+    invitation_decline,
+    invitation_from_token,
+    invitation_withdraw,
+    may_invite_colleagues,
+)
 
 __all__ = [
     "book_session",
     "booking_cancel_view",
     "booking_cancel_link",
     "booking_ics",
+    "invitation",
+    "invitation_withdraw_view",
     "my_training",
     "calendar_subscription_reset_view",
     "course_calendar_feed",
@@ -80,19 +95,19 @@ def book_session(request, *, course, session_id):
         try:
             if action == "colleagues":
                 if colleagues_form.is_valid():
-                    bookings = group_booking_create(
-                        session=session, lead=request.user, colleagues=colleagues_form.cleaned_data["colleagues"]
+                    invitations = colleagues_invite(
+                        session=session, lead=request.user, addresses=colleagues_form.cleaned_data["colleagues"]
                     )
-                    confirmed = sum(b.status == BookingStatus.CONFIRMED for b in bookings)
-                    waiting = len(bookings) - confirmed
+                    held = sum(invitation.holds_place for invitation in invitations)
+                    count = len(invitations)
                     messages.success(
                         request,
-                        f"Booked {confirmed} colleague{'s' if confirmed != 1 else ''}"
-                        + (f" and put {waiting} on the waiting list" if waiting else "")
-                        + ". Each will get their own email and can cancel their own place; "
-                        "you can see them and withdraw them in My training.",
+                        f"We have emailed {count} invitation{'s' if count != 1 else ''}"
+                        + (f", holding {held} place{'s' if held != 1 else ''}" if held else "")
+                        + ". Nothing is booked until each colleague accepts with their own account; "
+                        "you can follow the answers, and withdraw an invitation, in My training.",
                     )
-                    return redirect(course.url)
+                    return redirect(reverse("events:my_training") + "#invitations")
             elif action in ("book", "wait") and (not others or request.POST.get("also")):
                 # With a place on another session of the course, the page (other_places) asks first.
                 booking = booking_create(session=session, user=request.user, join_waiting_list=action == "wait")
@@ -117,6 +132,7 @@ def book_session(request, *, course, session_id):
             "my_booking": mine,
             "other_places": others,
             "colleagues_form": colleagues_form,
+            "cannot_invite": MESSAGES.get(may_invite_colleagues(request.user) or "", ""),
         },
     )
 
@@ -177,6 +193,64 @@ def booking_cancel_link(request, token):
             messages.success(request, "The booking has been cancelled.")
         booking.refresh_from_db()
     return render(request, "events/booking_cancel_link.html", {"booking": booking})
+
+
+@never_cache  # personal: never kept by a browser or proxy cache
+def invitation(request, token):
+    """A colleague's invitation, from the emailed link: accept (signed in with the invited address) or decline.
+
+    The signed token names the invitation; an altered or very old one is simply not found.
+    Declining needs no account; accepting needs the account with the invited address, so the
+    link alone books nobody.
+    """
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        raise Http404("This invitation link is not valid.")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                booking = invitation_accept(invitation=invitation, user=request.user)
+                messages.success(
+                    request,
+                    "You have a place on this session. We have emailed you the details and your ticket."
+                    if booking.status == BookingStatus.CONFIRMED
+                    else "The session is full, so you are on the waiting list. We will email you if a place comes up.",
+                )
+                return redirect("events:my_training")
+            if action == "decline":
+                invitation_decline(invitation=invitation)
+                messages.success(request, "You have declined the invitation. Thank you for letting us know.")
+        except BookingError as error:
+            messages.error(request, error.message)
+        invitation.refresh_from_db()
+    user = request.user
+    context = {
+        "invitation": invitation,
+        "session": invitation.session,
+        "course": invitation.session.course,
+        "signed_in_as_invited": user.is_authenticated and user.email.casefold() == invitation.email.casefold(),
+        "signed_in_as_other": user.is_authenticated and user.email.casefold() != invitation.email.casefold(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'next': request.get_full_path()})}",
+    }
+    return render(request, "events/invitation.html", context)
+
+
+@login_required
+@require_POST
+def invitation_withdraw_view(request, pk):
+    """The lead takes back an invitation still waiting for an answer (their own only: others are not found)."""
+    invitation = get_object_or_404(ColleagueInvitation, pk=pk, invited_by=request.user)
+    try:
+        invitation_withdraw(invitation=invitation, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is withdrawn and its place given back.")
+    return redirect(reverse("events:my_training") + "#invitations")
 
 
 @never_cache  # personal: never kept by a browser or proxy cache

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from crm import roles
 from events.models import Booking, BookingStatus, TrainingSession
-from events.services import Colleague, booking_create, group_booking_create
+from events.services import booking_create
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
+from tests.factories import book_colleague
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,9 +40,8 @@ def test_a_lead_withdraws_a_colleague_on_a_phone(phone_page, wrap, make_user):
     page = phone_page
     lead = make_user(roles.LEARNER, first_name="Dana", last_name="Lead")
     session = make_session(wrap, days=10)
-    [robin] = group_booking_create(
-        session=session, lead=lead, colleagues=[Colleague("Robin Okafor", "robin.okafor@example.gov.uk")]
-    )
+    colleague = make_user(roles.LEARNER, first_name="Robin", last_name="Okafor", email="robin.okafor@example.gov.uk")
+    robin = book_colleague(session=session, lead=lead, colleague=colleague)
     problems = {}
     sign_in(page, lead)
     page.goto("/my-training/")

@@ -15,12 +15,10 @@ from events.models import Attendance, Booking, BookingStatus
 from events.register_files import RegisterRow, session_register
 from events.selectors import desk_counts, desk_rows, session_roll
 from events.services import (
-    Colleague,
     attendance_undo,
     booking_cancel,
     booking_create,
     desk_mark,
-    group_booking_create,
     register_close,
     register_upload_apply,
     self_check_in,
@@ -73,13 +71,11 @@ def booked_and_present(room):
 
 
 def waiting_then_present_from_the_poster(room):
-    """A lead books a colleague onto the waiting list; the colleague checks in from the poster with that email."""
+    """The team books someone (an account whose address is not confirmed) onto the waiting list; they check in
+    from the poster with that email."""
     filler = booking_create(session=room.session, user=room.make_user(first_name="Fay", last_name="Filler"))
-    [waiting] = group_booking_create(
-        session=room.session,
-        lead=room.make_user(roles.LEARNER),
-        colleagues=[Colleague("Robin Okafor", "robin.okafor@example.gov.uk")],
-    )
+    robin = room.make_user(first_name="Robin", last_name="Okafor", email="robin.okafor@example.gov.uk", verified=False)
+    waiting = booking_create(session=room.session, user=robin, booked_by=room.team, join_waiting_list=True)
     assert waiting.status == BookingStatus.WAITING
     attendance = poster(room, "Robin.Okafor@example.gov.uk", "Robin Okafor")
     assert attendance.booking is None and attendance.user is None  # recorded as a walk-in

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm import roles
-from crm.models import User
 from events.errors import MESSAGES, BookingError
 from events.models import (
     Attendance,
@@ -22,13 +21,11 @@ from events.models import (
     TrainingSession,
 )
 from events.services import (
-    Colleague,
     SessionRun,
     attendance_record,
     booking_cancel,
     booking_create,
     calendar_subscription_reset,
-    group_booking_create,
     reminders_send,
     session_run_create,
     session_run_dates,
@@ -70,11 +67,17 @@ def test_signed_in_user_books_a_place_and_gets_a_confirmation(make_session, peop
     assert [a[0] for a in message.attachments] == ["invite.ics", "ticket.png"]
 
 
-def test_emails_wait_for_the_commit(make_session, people, django_capture_on_commit_callbacks):
+def test_emails_are_queued_with_the_booking_and_go_only_after_the_commit(
+    settings, make_session, people, django_capture_on_commit_callbacks
+):
+    from crm.models import OutboxMessage
+
+    settings.EMAIL_BACKEND = "crm.outbox.OutboxBackend"  # as in production
     session = make_session()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking_create(session=session, user=people[0])
-    assert mail.outbox == []
+    assert [row.subject.split(":")[0] for row in OutboxMessage.objects.all()] == ["Your place is booked"]
+    assert mail.outbox == []  # nothing leaves before the commit
     assert len(callbacks) == 1
 
 
@@ -234,49 +237,6 @@ def test_rebooking_after_cancelling_makes_a_new_booking(make_session, people):
     assert new.pk != old.pk and new.status == BookingStatus.CONFIRMED
     session.refresh_from_db()
     assert session.places_taken == 1
-
-
-# --- group bookings ------------------------------------------------------------------------
-
-
-def test_lead_books_named_colleagues_each_with_their_own_booking_and_email(
-    make_session, people, django_capture_on_commit_callbacks
-):
-    session = make_session(capacity=2)
-    colleagues = [
-        Colleague("Sam Patel", "sam.patel@school.example"),
-        Colleague("Ann Lee", "ann.lee@school.example"),
-        Colleague("Bo Chan", "bo.chan@school.example"),
-    ]
-    with django_capture_on_commit_callbacks(execute=True):
-        bookings = group_booking_create(session=session, lead=people[0], colleagues=colleagues)
-    assert [b.status for b in bookings] == [BookingStatus.CONFIRMED, BookingStatus.CONFIRMED, BookingStatus.WAITING]
-    assert {b.user.email for b in bookings} == {c.email for c in colleagues}
-    assert all(b.booked_by == people[0] for b in bookings)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in colleagues)
-    assert all("/bookings/cancel/" in m.body for m in mail.outbox)
-    sam = bookings[0].user
-    assert sam.first_name == "Sam" and not sam.has_usable_password()
-
-
-def test_group_booking_is_all_or_nothing(make_session, people):
-    session = make_session()
-    booking_create(session=session, user=people[1])
-    colleagues = [Colleague("New Person", "new.person@school.example"), Colleague("Already Booked", people[1].email)]
-    error = refused(
-        "colleague_already_booked", group_booking_create, session=session, lead=people[0], colleagues=colleagues
-    )
-    assert people[1].email in error.message
-    assert not Booking.objects.filter(user__email="new.person@school.example").exists()
-    session.refresh_from_db()
-    assert session.places_taken == 1
-
-
-def test_group_booking_refuses_duplicates(make_session, people):
-    colleagues = [Colleague("A", "a@school.example"), Colleague("A again", "A@school.example")]
-    refused("duplicate_colleague", group_booking_create, session=make_session(), lead=people[0], colleagues=colleagues)
-    assert not Booking.objects.exists()
-    assert not User.objects.filter(email__iexact="a@school.example").exists()
 
 
 # --- sessions ---------------------------------------------------------------------------

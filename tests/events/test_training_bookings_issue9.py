@@ -14,7 +14,8 @@ from django.utils import timezone
 from crm import roles
 from events.errors import MESSAGES, BookingError
 from events.models import Booking, BookingStatus
-from events.services import Colleague, booking_cancel, booking_create, group_booking_create
+from events.services import booking_cancel, booking_create
+from tests.factories import book_colleague
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +90,16 @@ def colleagues_booked(make_session, lead, make_user):
     """Dana booked two colleagues on a two-place session with Dana's own place: Robin gets a place, Eve waits."""
     session = make_session(days=10, capacity=2)
     booking_create(session=session, user=lead)
-    robin, eve = group_booking_create(
-        session=session,
-        lead=lead,
-        colleagues=[
-            Colleague("Robin Okafor", "robin.okafor@example.gov.uk"),
-            Colleague("Eve Ahmed", "eve.ahmed@example.gov.uk"),
-        ],
+    robin, eve = (
+        book_colleague(
+            session=session,
+            lead=lead,
+            colleague=make_user(roles.LEARNER, first_name=first, last_name=last, email=email),
+        )
+        for first, last, email in [
+            ("Robin", "Okafor", "robin.okafor@example.gov.uk"),
+            ("Eve", "Ahmed", "eve.ahmed@example.gov.uk"),
+        ]
     )
     assert (robin.status, eve.status) == (BookingStatus.CONFIRMED, BookingStatus.WAITING)
     return session, robin, eve

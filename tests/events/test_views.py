@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from crm import roles
 from events.emails import cancel_link
 from events.errors import MESSAGES
-from events.models import Booking, BookingStatus, CourseLesson, SessionVisibility, TrainingSession
+from events.models import Booking, BookingStatus, ColleagueInvitation, CourseLesson, SessionVisibility, TrainingSession
 from events.services import attendance_record, booking_create
 from tests.factories import OrganisationFactory
 
@@ -67,27 +67,33 @@ def test_closed_sessions_have_no_public_booking_page(client, wrap, make_session,
     assert client.get(book_url(wrap, session)).status_code == 404
 
 
-def test_group_booking_with_a_bad_line_names_it_and_books_nobody(client, wrap, make_session, make_user):
+def test_inviting_colleagues_with_a_bad_line_names_it_and_invites_nobody(client, wrap, make_session, make_user):
     session = make_session()
     client.force_login(make_user(roles.LEARNER))
     response = client.post(
         book_url(wrap, session),
-        {"action": "colleagues", "colleagues": "Sam Patel, sam@school.example\nAnn Lee ann-at-school"},
+        {"action": "colleagues", "colleagues": "sam@school.example\nAnn Lee ann-at-school"},
     )
     assert response.status_code == 200
-    assert "Line 2" in response.content.decode()
-    assert not Booking.objects.exists()
+    assert "Line 2: &quot;Ann Lee ann-at-school&quot; is not an email address." in response.content.decode()
+    assert not ColleagueInvitation.objects.exists() and not Booking.objects.exists()
 
 
-def test_group_booking_books_each_colleague(client, wrap, make_session, make_user, django_capture_on_commit_callbacks):
+def test_inviting_colleagues_emails_each_an_invitation_and_books_nobody(
+    client, wrap, make_session, make_user, django_capture_on_commit_callbacks
+):
     session = make_session()
     client.force_login(make_user(roles.LEARNER))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             book_url(wrap, session),
-            {"action": "colleagues", "colleagues": "Sam Patel, sam@school.example\nAnn Lee, ann@school.example"},
+            {"action": "colleagues", "colleagues": "sam@school.example\nAnn Lee <ann@school.example>"},
         )
-    assert sorted(Booking.objects.values_list("user__email", flat=True)) == ["ann@school.example", "sam@school.example"]
+    assert sorted(ColleagueInvitation.objects.values_list("email", flat=True)) == [
+        "ann@school.example",
+        "sam@school.example",
+    ]
+    assert not Booking.objects.exists()
     assert sorted(m.to[0] for m in mail.outbox) == ["ann@school.example", "sam@school.example"]
 
 
