@@ -14,4 +14,6 @@ class Command(BaseCommand):
         sent = reminders_send()
         self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
         if expired:
-            self.stdout.write(f"Ended {expired} colleague invitation{'s' if expired != 1 else ''} not answered in time.")
+            self.stdout.write(
+                f"Ended {expired} colleague invitation{'s' if expired != 1 else ''} not answered in time."
+            )
