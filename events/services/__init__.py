@@ -35,6 +35,7 @@ from .sessions import (
     SessionRun,
     checkin_token_regenerate,
     session_run_create,
+    session_delete,
     session_run_dates,
     session_save,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "SessionRun",
     "checkin_token_regenerate",
     "session_run_create",
+    "session_delete",
     "session_run_dates",
     "session_save",
 ]
