@@ -111,9 +111,7 @@ class PeopleLogFormatter(LogFormatter):
 
     def format_message(self, log_entry):
         data = log_entry.data or {}
-        parts = [
-            f"{name} {_shown(old)} → {_shown(new)}" for name, (old, new) in (data.get("changes") or {}).items()
-        ]
+        parts = [f"{name} {_shown(old)} → {_shown(new)}" for name, (old, new) in (data.get("changes") or {}).items()]
         facts = [f"{key}: {_shown(value)}" for key, value in data.items() if key not in ("person", "changes")]
         detail = "; ".join(parts + facts)
         return f"{self.message}: {detail}" if detail else self.message

@@ -11,9 +11,9 @@ from django.db import transaction
 from wagtail.models import ModelLogEntry
 
 from . import roles
-from .signals import person_data_preview, person_deleting
 from .audit import audit_log, changes_between, snapshot
 from .models import member_details_check
+from .signals import person_data_preview, person_deleting
 
 if TYPE_CHECKING:
     from .models import User

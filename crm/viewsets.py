@@ -46,7 +46,11 @@ class MemberDetailsSaveMixin:
             stored = User.objects.filter(pk=self.form.instance.pk).first() if self.form.instance.pk else None
             before = account_snapshot(stored) if stored is not None else {}
             for name in User.MEMBER_FIELDS:
-                setattr(self.form.instance, name, getattr(stored, name) if stored else User._meta.get_field(name).get_default())
+                setattr(
+                    self.form.instance,
+                    name,
+                    getattr(stored, name) if stored else User._meta.get_field(name).get_default(),
+                )
             instance = super().save_instance()
             account_changes_record(
                 actor=self.request.user,
@@ -76,8 +80,6 @@ class UserEditView(MemberDetailsSaveMixin, wagtail_users.EditView):
 class PersonDeleteView(wagtail_users.DeleteView):
     """Deleting a person deletes their data (``crm.services.person_delete``); the page lists what goes first."""
 
-    template_name = "crm/person_confirm_delete.html"
-
     @cached_property
     def person_data(self):
         return person_delete_preview(user=self.object)
@@ -93,6 +95,7 @@ class PortalUserViewSet(wagtail_users.UserViewSet):
     add_view_class = UserCreateView
     edit_view_class = UserEditView
     delete_view_class = PersonDeleteView
+    delete_template_name = "crm/person_confirm_delete.html"
 
     def get_form_class(self, for_update=False):
         return PortalUserEditForm if for_update else PortalUserCreationForm

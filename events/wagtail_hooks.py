@@ -19,8 +19,8 @@ from wagtail.permissions import register_permission_policy
 from crm.audit import register_actions
 from crm.exports import ExportIndexView, ExportModelViewSet
 
-from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
 from . import audit
+from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
 from .admin_reports import ComplianceViewSet
 from .errors import BookingError
 from .models import (
@@ -66,8 +66,12 @@ register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificat
 class SessionIndexView(ExportIndexView):
     def get_base_queryset(self):
         # Attendance is what counts: each session shows how many were marked present.
-        return super().get_base_queryset().annotate(
-            present=Count("attendances", filter=Q(attendances__undone_at__isnull=True))  # marks taken back: history
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(
+                present=Count("attendances", filter=Q(attendances__undone_at__isnull=True))  # marks taken back: history
+            )
         )
 
     def get_list_more_buttons(self, instance):

@@ -259,6 +259,10 @@ class StandingAttendanceManager(models.Manager):
         return super().get_queryset().filter(undone_at__isnull=True)
 
 
+class AllAttendanceManager(models.Manager):
+    """Every mark, those taken back included: for history and for erasing a person's data."""
+
+
 class Attendance(models.Model):
     """Someone was present at a session. Only these count as trained.
 
@@ -298,7 +302,7 @@ class Attendance(models.Model):
     )
 
     objects = StandingAttendanceManager()
-    history = models.Manager()
+    history = AllAttendanceManager()
 
     class Meta:
         ordering = ["checked_in_at"]

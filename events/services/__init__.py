@@ -34,8 +34,8 @@ from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
     checkin_token_regenerate,
-    session_run_create,
     session_delete,
+    session_run_create,
     session_run_dates,
     session_save,
 )

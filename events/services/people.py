@@ -47,12 +47,8 @@ def person_training_data(*, user: User) -> list[PersonDataLine]:
             "deleted, files removed from storage",
         ),
         PersonDataLine("Lesson progress", LessonProgress.objects.filter(user=user).count(), "deleted"),
-        PersonDataLine(
-            "Training reminders sent", TrainingReminder.objects.filter(user=user).count(), "deleted"
-        ),
-        PersonDataLine(
-            "Private calendar feed", CalendarSubscription.objects.filter(user=user).count(), "deleted"
-        ),
+        PersonDataLine("Training reminders sent", TrainingReminder.objects.filter(user=user).count(), "deleted"),
+        PersonDataLine("Private calendar feed", CalendarSubscription.objects.filter(user=user).count(), "deleted"),
     ]
 
 
