@@ -10,13 +10,18 @@ class CrmConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
-        from . import roles, text
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from . import audit, roles, text
 
         # Permissions for models added by later migrations exist only after
         # migrate has run, so the role definitions are re-applied then.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
         # Control characters never reach the database, whichever form or service saves the text.
         pre_save.connect(text.text_clean_before_save, dispatch_uid="crm.text_clean")
+        # Sign-ins and failed sign-ins go to the audit log (issue 10 item 10).
+        user_logged_in.connect(audit.login_record, dispatch_uid="crm.audit_login")
+        user_login_failed.connect(audit.login_failure_record, dispatch_uid="crm.audit_login_failed")
 
 
 class CrmUsersAppConfig(WagtailUsersAppConfig):

@@ -39,7 +39,8 @@ from django.utils.text import capfirst
 from wagtail.admin.views import generic
 from wagtail.admin.views.mixins import SpreadsheetExportMixin as WagtailSpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import log
+
+from .audit import audit_log
 
 if TYPE_CHECKING:
     from crm.models import User
@@ -264,9 +265,9 @@ def export_audit(
     """
     data = {"what": what, "format": fmt, "filters": filters, "rows": rows}
     if about is not None:
-        return log(about, EXPORT_ACTION, user=user, data=data)
+        return audit_log(EXPORT_ACTION, instance=about, user=user, data=data)
     title = f"{capfirst(what)}: {rows} row{'' if rows == 1 else 's'} ({fmt.upper()})"
-    return log(user, EXPORT_ACTION, user=user, data=data, title=title)
+    return audit_log(EXPORT_ACTION, instance=user, user=user, data=data, title=title)
 
 
 # --- Wagtail admin listings -------------------------------------------------------------------

@@ -2,36 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from wagtail.models import ModelLogEntry
 
 from . import roles
+from .audit import audit_log, changes_between, snapshot
 from .models import member_details_check
+from .signals import person_data_preview, person_deleting
 
 if TYPE_CHECKING:
     from .models import User
 
 PROFILE_FIELDS = ("first_name", "last_name", "organisation_name", "organisation_type", "job_role")
+# What the team may change on Settings → Users → edit, beside the Member details (logged by their own service).
+ACCOUNT_FIELDS = (
+    "email",
+    "username",
+    *PROFILE_FIELDS,
+    "organisation",
+    "is_active",
+    "is_superuser",
+)
 MEMBER_DETAILS_TEAM_ONLY = "Only the Prevent team can set elected-Member details."
+PERSON_DELETE_TEAM_ONLY = "Only the Prevent team can delete people."
+PERSON_DELETE_SELF = "You cannot delete your own account here."
+DELETED_PERSON = "Deleted person #{pk}"
+# Values the audit log keeps in "changes" that name or reach the person: blanked when they are deleted.
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "username", "full_name", "job_role", "political_group")
 
 
 @transaction.atomic
-def profile_update(*, user: User, **fields: str) -> User:
+def profile_update(*, user: User, by: User | None = None, **fields: str) -> User:
     """Save what a person says about themselves: name, organisation and job role.
 
     Only ``PROFILE_FIELDS`` are accepted; anything else (the elected-Member
-    fields above all) raises ``ValueError`` rather than being saved.
+    fields above all) raises ``ValueError`` rather than being saved. What
+    changed is written to the audit log (``crm.profile_change``), by ``by``
+    (the person themselves unless said).
     """
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    before = snapshot(user, fields)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=list(fields))
+    changes = changes_between(before, snapshot(user, fields))
+    if changes:
+        audit_log("crm.profile_change", instance=user, user=by or user, person=user, changes=changes)
     return user
 
 
@@ -43,13 +67,47 @@ def signup_complete(*, user: User, **fields: str) -> User:
     return user
 
 
-def role_assign(*, user: User, role: str) -> None:
-    """Give ``user`` a role. Raises ``ValueError`` for a name that is not a role."""
+def role_assign(*, user: User, role: str, by: User | None = None) -> None:
+    """Give ``user`` a role. Raises ``ValueError`` for a name that is not a role. A new role is audited."""
     if role not in roles.ALL_ROLES:
         raise ValueError(f"Unknown role: {role}")
     group, _ = Group.objects.get_or_create(name=role)
+    before = sorted(user.groups.values_list("name", flat=True))
+    if role in before:
+        return
     user.groups.add(group)
     user.__dict__.pop("_role_names", None)
+    audit_log(
+        "crm.role_change",
+        instance=user,
+        user=by or user,
+        person=user,
+        changes={"roles": [before, sorted([*before, role])]},
+    )
+
+
+def account_snapshot(user: User) -> dict:
+    """What the team's account screen can change (``ACCOUNT_FIELDS`` and the groups), to compare after a save."""
+    values = snapshot(user, ACCOUNT_FIELDS)
+    values["roles"] = sorted(user.groups.values_list("name", flat=True)) if user.pk else []
+    return values
+
+
+def account_changes_record(*, actor: User, user: User, before: dict, password_changed: bool = False) -> None:
+    """The team saved a person's account (Settings → Users): what changed goes to the audit log.
+
+    Roles (groups) are logged as ``crm.role_change``, other fields as ``crm.account_change``;
+    ``before`` is ``account_snapshot`` taken before the save.
+    """
+    user.__dict__.pop("_role_names", None)
+    changes = changes_between(before, account_snapshot(user))
+    role_changes = changes.pop("roles", None)
+    if password_changed:
+        changes["password"] = ["(not shown)", "(changed)"]
+    if changes:
+        audit_log("crm.account_change", instance=user, user=actor, person=user, changes=changes)
+    if role_changes:
+        audit_log("crm.role_change", instance=user, user=actor, person=user, changes={"roles": role_changes})
 
 
 @transaction.atomic
@@ -69,10 +127,91 @@ def member_details_update(
     if not actor.has_perm("crm.change_user"):
         raise PermissionDenied(MEMBER_DETAILS_TEAM_ONLY)
     member_details_check(member_side=member_side, is_cabinet_member=is_cabinet_member)
+    # The stored values, not the instance's: a form may already have set the new ones on it.
+    stored = type(user).objects.filter(pk=user.pk).values(*user.MEMBER_FIELDS).first() or {}
     user.political_group = political_group
     user.member_side = member_side
     user.is_cabinet_member = is_cabinet_member
     user.save(update_fields=list(user.MEMBER_FIELDS))
+    changes = changes_between(stored, snapshot(user, user.MEMBER_FIELDS))
+    if changes:
+        audit_log("crm.member_details", instance=user, user=actor, person=user, changes=changes)
     if member_side:
-        role_assign(user=user, role=roles.ELECTED_MEMBER)
+        role_assign(user=user, role=roles.ELECTED_MEMBER, by=actor)
     return user
+
+
+@dataclass
+class PersonDataLine:
+    """One kind of data held about a person, and what deleting them does to it."""
+
+    what: str
+    count: int
+    fate: str  # "deleted", "kept without name and email", ...
+
+
+def person_delete_preview(*, user: User) -> list[PersonDataLine]:
+    """What deleting ``user`` takes away or anonymises, from crm and every app above it (``person_data_preview``)."""
+    lines = [
+        PersonDataLine("Account: name, email, organisation, job role, Member details and roles", 1, "deleted"),
+        PersonDataLine(
+            "Audit-log entries about them",
+            ModelLogEntry.objects.filter(data__person=user.pk).count(),
+            "kept, with their name and email taken out",
+        ),
+    ]
+    for _receiver, response in person_data_preview.send(sender=type(user), user=user):
+        lines.extend(response or [])
+    return lines
+
+
+@transaction.atomic
+def person_delete(*, actor: User, user: User) -> list[PersonDataLine]:
+    """Delete a person and their data (the right to erasure).
+
+    Rule: the Prevent team only (``crm.delete_user``), never their own account. Every app erases
+    or anonymises what it holds (``person_deleting``: training keeps attendance for the counts but
+    without name and email, and deletes certificate files once this commits); the audit log keeps
+    its entries about the person but their name and email are taken out of them; then the account
+    goes. One audit entry records what went (counts, no names). Raises ``PermissionDenied``.
+    Returns what went (``person_delete_preview``).
+    """
+    if not actor.has_perm("crm.delete_user"):
+        raise PermissionDenied(PERSON_DELETE_TEAM_ONLY)
+    if actor.pk == user.pk:
+        raise PermissionDenied(PERSON_DELETE_SELF)
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    lines = person_delete_preview(user=user)
+    person_deleting.send(sender=type(user), user=user, by=actor)
+    _audit_entries_anonymise(user)
+    pk = user.pk
+    audit_log(
+        "crm.person_delete",
+        instance=user,
+        user=actor,
+        person=pk,
+        data={"went": {line.what: f"{line.count} {line.fate}" for line in lines}},
+        title=DELETED_PERSON.format(pk=pk),
+    )
+    user.delete()
+    return lines
+
+
+def _audit_entries_anonymise(user: User) -> None:
+    """The log keeps what happened, not who: entries about the person lose their name, email and typed details."""
+    from django.contrib.contenttypes.models import ContentType
+
+    label = DELETED_PERSON.format(pk=user.pk)
+    entries = ModelLogEntry.objects.filter(data__person=user.pk) | ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+    )
+    for entry in entries:
+        data = dict(entry.data or {})
+        changes = data.get("changes") or {}
+        for name in PERSONAL_FIELDS:
+            if name in changes:
+                changes[name] = ["(deleted)", "(deleted)"]
+        data.pop("ip", None)
+        entry.data = data
+        entry.label = label
+        entry.save(update_fields=["data", "label"])

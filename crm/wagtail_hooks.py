@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.users.forms import GroupForm
 from wagtail.users.views import groups as wagtail_groups
 
 from . import roles
+from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .models import Organisation, Ward
 
@@ -101,9 +103,59 @@ def register_export_log_action(actions):
     actions.register_action(EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE)
 
 
+@hooks.register("register_log_actions")
+def register_people_log_actions(actions):
+    """Changes to people's records (profile, Member details, roles, sign-ins, deletion), each with what changed."""
+    register_actions(actions, ACTIONS)
+
+
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     """Settings → Outgoing email: the team sees emails waiting or failed (crm/outbox_admin.py)."""
     from .outbox_admin import OutboxViewSet
 
     return OutboxViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_people_history_urls():
+    """Reports → People's records history (crm/audit_admin.py), team only."""
+    from .audit_admin import PeopleHistoryView
+
+    return [
+        path("reports/people-history/", PeopleHistoryView.as_view(), name="crm_people_history"),
+        path(
+            "reports/people-history/results/",
+            PeopleHistoryView.as_view(results_only=True),
+            name="crm_people_history_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_people_history_menu_item():
+    from .audit_admin import PeopleHistoryMenuItem
+
+    return PeopleHistoryMenuItem(
+        "People's records history",
+        reverse("crm_people_history"),
+        name="people-history",
+        icon_name="history",
+        order=1001,
+    )
+
+
+BULK_PERSON_DELETE_REFUSED = (
+    "Delete people one at a time (Settings → Users → the person → Delete), so that you see what goes with each."
+)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_person_delete(request, action_type, objects, action_class_instance):
+    """People are deleted one at a time, through ``crm.services.person_delete``, which deletes their data."""
+    from .models import User
+
+    if action_type == "delete" and User in getattr(action_class_instance, "models", ()):
+        messages.error(request, BULK_PERSON_DELETE_REFUSED)
+        return redirect("wagtailusers_users:index")
+    return None

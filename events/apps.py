@@ -24,4 +24,11 @@ class EventsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_confirmed
 
+        from crm.signals import person_data_preview, person_deleting
+
+        from .services import people
+
         email_confirmed.connect(link_walk_in_attendance, dispatch_uid="events.link_walk_in_attendance")
+        # Deleting a person (crm.services.person_delete) erases what training holds about them.
+        person_data_preview.connect(people.on_person_data_preview, dispatch_uid="events.person_data_preview")
+        person_deleting.connect(people.on_person_deleting, dispatch_uid="events.person_deleting")

@@ -16,8 +16,10 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from crm.audit import register_actions
 from crm.exports import ExportIndexView, ExportModelViewSet
 
+from . import audit
 from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
 from .admin_reports import ComplianceViewSet
 from .errors import BookingError
@@ -35,6 +37,7 @@ from .services import (
     booking_cancel,
     booking_create,
     external_certificate_review,
+    session_delete,
     session_run_create,
     session_save,
 )
@@ -63,7 +66,13 @@ register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificat
 class SessionIndexView(ExportIndexView):
     def get_base_queryset(self):
         # Attendance is what counts: each session shows how many were marked present.
-        return super().get_base_queryset().annotate(present=Count("attendances"))
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(
+                present=Count("attendances", filter=Q(attendances__undone_at__isnull=True))  # marks taken back: history
+            )
+        )
 
     def get_list_more_buttons(self, instance):
         """Each session's door and register pages, beside Edit."""
@@ -140,6 +149,13 @@ class SessionEditView(SessionSaveMixin, generic.EditView):
     pass
 
 
+class SessionDeleteView(generic.DeleteView):
+    """Deleting a session goes through ``session_delete``, which logs the bookings and attendance that go with it."""
+
+    def delete_action(self):
+        session_delete(session=self.object, by=self.request.user)
+
+
 class BookingErrorsAsFormErrorsMixin:
     """A refused booking rule shows on the form, with nothing saved."""
 
@@ -161,6 +177,7 @@ class TrainingSessionViewSet(ExportModelViewSet):
     index_view_class = SessionIndexView
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
     list_display = [
         "course",
         "starts_at",
@@ -424,3 +441,9 @@ def session_run_view(request):
 @hooks.register("register_admin_urls")
 def register_session_run_url():
     return [path("training/sessions/run/", session_run_view, name="events_session_run")]
+
+
+@hooks.register("register_log_actions")
+def register_training_log_actions(actions):
+    """Bookings, check-ins, registers and deleted sessions in the audit log, each with what changed."""
+    register_actions(actions, audit.ACTIONS)

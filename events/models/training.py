@@ -296,8 +296,23 @@ class AttendanceMethod(models.TextChoices):
     UPLOAD = "upload", "Paper register upload"
 
 
+class StandingAttendanceManager(models.Manager):
+    """Marks that stand. A mark taken back (``undone_at``) stays as history but counts nowhere."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(undone_at__isnull=True)
+
+
+class AllAttendanceManager(models.Manager):
+    """Every mark, those taken back included: for history and for erasing a person's data."""
+
+
 class Attendance(models.Model):
-    """Someone was present at a session. Only these count as trained."""
+    """Someone was present at a session. Only these count as trained.
+
+    A mark taken back on the desk is kept (``undone_at``, ``undone_by``) with its certificate code,
+    so the code is never given again; ``objects`` leaves such marks out, ``history`` has them all.
+    """
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
     booking = models.OneToOneField(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance")
@@ -325,15 +340,27 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     certificate_code = models.CharField(max_length=12, unique=True, default=new_certificate_code, editable=False)
+    undone_at = models.DateTimeField("taken back", null=True, blank=True, editable=False)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = StandingAttendanceManager()
+    history = AllAttendanceManager()
 
     class Meta:
         ordering = ["checked_in_at"]
+        base_manager_name = "history"
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "user"], condition=Q(user__isnull=False), name="one_attendance_per_person"
+                fields=["session", "user"],
+                condition=Q(user__isnull=False, undone_at__isnull=True),
+                name="one_attendance_per_person",
             ),
             models.UniqueConstraint(
-                fields=["session", "email"], condition=~Q(email=""), name="one_attendance_per_email"
+                fields=["session", "email"],
+                condition=~Q(email="") & Q(undone_at__isnull=True),
+                name="one_attendance_per_email",
             ),
         ]
 

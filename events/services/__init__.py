@@ -43,6 +43,7 @@ from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
     checkin_token_regenerate,
+    session_delete,
     session_run_create,
     session_run_dates,
     session_save,
@@ -86,6 +87,7 @@ __all__ = [
     "SessionRun",
     "checkin_token_regenerate",
     "session_run_create",
+    "session_delete",
     "session_run_dates",
     "session_save",
 ]

@@ -18,7 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm import roles
+from crm.audit import audit_log
 
+from .. import audit
 from ..errors import CheckInError
 from ..models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionStatus, TrainingSession
 from ..selectors import session_roll
@@ -115,6 +117,14 @@ def attendance_record(
     )
     if booking is not None and booking.no_show:
         Booking.objects.filter(pk=booking.pk).update(no_show=False)
+    audit_log(
+        audit.CHECKIN,
+        instance=attendance,
+        user=by,
+        person=user,
+        changes={"present": [False, True], **({"no_show": [True, False]} if booking and booking.no_show else {})},
+        data={"method": method, "session": session.pk, "booking": booking.pk if booking else None},
+    )
     return attendance, True
 
 
@@ -257,6 +267,8 @@ def attendance_undo(*, attendance: Attendance, by) -> None:
     """A trainer takes back a mark made in error. Once the register is closed, a booking un-marked is a no-show.
 
     The booking is the one the attendance pairs with on the session's roll (``events.selectors.session_roll``).
+    The mark is kept as history (``undone_at``, and the audit log), never deleted, so its certificate
+    code is never given to anyone again; marking the person present again makes a new attendance.
     """
     _require_runner(by, attendance.session)
     session = _lock(attendance.session)
@@ -271,9 +283,25 @@ def attendance_undo(*, attendance: Attendance, by) -> None:
             None,
         )
         booking = line.booking if line is not None and line.is_confirmed else None
-    Attendance.objects.filter(pk=attendance.pk).delete()
-    if booking is not None:
-        Booking.objects.filter(pk=booking.pk).update(no_show=True)
+    now = timezone.now()
+    Attendance.objects.filter(pk=attendance.pk).update(undone_at=now, undone_by=by, booking=None)
+    changes = {"present": [True, False]}
+    if booking is not None and Booking.objects.filter(pk=booking.pk, no_show=False).update(no_show=True):
+        changes["no_show"] = [False, True]
+    audit_log(
+        audit.CHECKIN_UNDO,
+        instance=attendance,
+        user=by,
+        person=attendance.user_id,
+        changes=changes,
+        data={
+            "method": attendance.method,
+            "checked_in_at": attendance.checked_in_at,
+            "session": session.pk,
+            "booking": attendance.booking_id,
+            "certificate_code": attendance.certificate_code,
+        },
+    )
 
 
 @transaction.atomic
@@ -290,10 +318,38 @@ def register_close(*, session: TrainingSession, by, now: dt.datetime | None = No
         raise CheckInError("register_not_over", ends=_when(session.ends_at))
     roll = session_roll(session=session)
     confirmed = [line for line in roll.lines if line.is_confirmed]
-    Booking.objects.filter(pk__in=[line.booking.pk for line in confirmed if line.present]).update(no_show=False)
-    absent = [line.booking.pk for line in confirmed if not line.present]
-    Booking.objects.filter(pk__in=absent).update(no_show=True)
+    present = [line.booking for line in confirmed if line.present]
+    absent = [line.booking for line in confirmed if not line.present]
+    # Who changes, for the audit log: read before the updates.
+    changed = {
+        booking.pk: booking
+        for booking in Booking.objects.filter(
+            Q(pk__in=[b.pk for b in present], no_show=True) | Q(pk__in=[b.pk for b in absent], no_show=False)
+        )
+    }
+    Booking.objects.filter(pk__in=[booking.pk for booking in present]).update(no_show=False)
+    Booking.objects.filter(pk__in=[booking.pk for booking in absent]).update(no_show=True)
     TrainingSession.objects.filter(pk=session.pk).update(register_closed_at=now)
+    for booking in changed.values():
+        audit_log(
+            audit.NO_SHOW,
+            instance=booking,
+            user=by,
+            person=booking.user_id,
+            changes={"no_show": [booking.no_show, not booking.no_show]},
+            data={"session": session.pk, "by": "register closed"},
+        )
+    audit_log(
+        audit.REGISTER_CLOSE,
+        instance=session,
+        user=by,
+        changes={"register_closed_at": [session.register_closed_at, now]},
+        data={
+            "present": len(present),
+            "no_shows": len(absent),
+            "no_show_bookings": sorted(pk for pk, booking in changed.items() if not booking.no_show),
+        },
+    )
     session.register_closed_at = now
     counts = roll.counts
     return {"present": counts["present"], "no_shows": len(absent), "walk_ins": counts["walk_ins"]}

@@ -16,8 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from crm import roles
+from crm.audit import audit_log
 
-from .. import emails
+from .. import audit, emails
 from ..errors import BookingError
 from ..models import (
     Booking,
@@ -75,6 +76,18 @@ def _free_place(session: TrainingSession) -> None:
     session.places_taken -= 1
 
 
+def booking_log(booking: Booking, action: str, *, by, before: str | None, **data) -> None:
+    """Write a booking's change of status to the audit log: whose booking, by whom (own, colleague, team)."""
+    audit_log(
+        action,
+        instance=booking,
+        user=by,
+        person=booking.user_id,
+        changes={"status": [before, booking.status]},
+        data={"session": booking.session_id, "kind": audit.booking_kind(person=booking.user_id, by=by), **data},
+    )
+
+
 def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiting_list: bool = False) -> Booking:
     """Book ``user`` a place on ``session``, or a place on its waiting list.
 
@@ -114,6 +127,7 @@ def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiti
                 emails.booking_waiting(booking)
             else:
                 raise BookingError("full")
+            booking_log(booking, audit.BOOKING_CREATE, by=booked_by, before=None)
     except IntegrityError as error:
         # Two requests for the same person at once: the constraint let one through.
         if "one_live_booking_per_person" in str(error) or "UNIQUE" in str(error).upper():
@@ -141,6 +155,7 @@ def _promote_waiting(session: TrainingSession) -> list[Booking]:
         waiting.confirmed_at = timezone.now()
         waiting.save(update_fields=["status", "confirmed_at"])
         promoted.append(waiting)
+        booking_log(waiting, audit.BOOKING_PROMOTE, by=None, before=BookingStatus.WAITING)
         emails.booking_promoted(waiting)
     return promoted
 
@@ -178,6 +193,9 @@ def booking_cancel(*, booking: Booking, by) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.cancelled_by = by
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    booking_log(
+        booking, audit.BOOKING_CANCEL, by=by, before=BookingStatus.CONFIRMED if was_confirmed else BookingStatus.WAITING
+    )
     if was_confirmed:
         _free_place(session)
         _promote_waiting(session)

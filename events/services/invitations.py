@@ -22,7 +22,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .. import emails
+from crm.audit import audit_log
+
+from .. import audit, emails
 from ..errors import BookingError
 from ..models import (
     Booking,
@@ -33,7 +35,7 @@ from ..models import (
     SessionVisibility,
     TrainingSession,
 )
-from .booking import _free_place, _lock, _promote_waiting, _take_place, _when, is_team
+from .booking import _free_place, _lock, _promote_waiting, _take_place, _when, booking_log, is_team
 
 MAX_COLLEAGUES = 30  # addresses in one go
 INVITATIONS_PER_DAY = 60  # per lead, in any 24 hours
@@ -69,13 +71,26 @@ def may_invite_colleagues(user) -> str | None:
     return None
 
 
-def _release(invitation: ColleagueInvitation, session: TrainingSession, status: str) -> None:
+def _invitation_log(invitation: ColleagueInvitation, action: str, *, by, before: str | None) -> None:
+    """The invitation in the audit log: the address it went to, who sent it, its status before and after."""
+    audit_log(
+        action,
+        instance=invitation,
+        user=by,
+        person=invitation.booking.user_id if invitation.booking_id else None,
+        changes={"status": [before, invitation.status]},
+        data={"session": invitation.session_id, "email": invitation.email, "invited_by": invitation.invited_by_id},
+    )
+
+
+def _release(invitation: ColleagueInvitation, session: TrainingSession, status: str, *, by=None) -> None:
     """End a pending invitation; its held place goes to the first person waiting. Caller holds the session lock."""
     invitation.status = status
     invitation.answered_at = timezone.now()
     held = invitation.holds_place
     invitation.holds_place = False
     invitation.save(update_fields=["status", "answered_at", "holds_place"])
+    _invitation_log(invitation, audit.INVITATION_END, by=by, before=InvitationStatus.PENDING)
     if held:
         _free_place(session)
         _promote_waiting(session)
@@ -204,6 +219,7 @@ def _invite(session: TrainingSession, lead, addresses: list[str]) -> list[Collea
             session=session, invited_by=lead, email=email, holds_place=holds, created_at=now, expires_at=expires_at
         )
         invitations.append(invitation)
+        _invitation_log(invitation, audit.INVITATION_SEND, by=lead, before=None)
         emails.colleague_invitation(invitation, token=invitation_token(invitation))
     return invitations
 
@@ -252,10 +268,10 @@ def _accept(invitation: ColleagueInvitation, user) -> Booking:
         session=session, email__iexact=invitation.email, status=InvitationStatus.PENDING
     )
     for other in others.exclude(pk=invitation.pk):
-        _release(other, session, InvitationStatus.WITHDRAWN)
+        _release(other, session, InvitationStatus.WITHDRAWN, by=user)
     existing = Booking.objects.filter(session=session, user=user).exclude(status=BookingStatus.CANCELLED).first()
     if existing is not None:
-        _release(invitation, session, InvitationStatus.ACCEPTED)
+        _release(invitation, session, InvitationStatus.ACCEPTED, by=user)
         invitation.booking = existing
         invitation.save(update_fields=["booking"])
         return existing
@@ -266,6 +282,7 @@ def _accept(invitation: ColleagueInvitation, user) -> Booking:
         status = BookingStatus.CONFIRMED
     else:
         status = BookingStatus.WAITING
+    lead_pk = invitation.invited_by_id
     booking = Booking.objects.create(
         session=session,
         user=user,
@@ -278,6 +295,8 @@ def _accept(invitation: ColleagueInvitation, user) -> Booking:
     invitation.holds_place = False
     invitation.booking = booking
     invitation.save(update_fields=["status", "answered_at", "holds_place", "booking"])
+    _invitation_log(invitation, audit.INVITATION_END, by=user, before=InvitationStatus.PENDING)
+    booking_log(booking, audit.BOOKING_CREATE, by=user, before=None, invitation=invitation.pk, invited_by=lead_pk)
     if status == BookingStatus.CONFIRMED:
         emails.booking_confirmed(booking)
     else:
@@ -313,5 +332,5 @@ def invitation_withdraw(*, invitation: ColleagueInvitation, by) -> ColleagueInvi
         session = _lock(invitation.session)
         invitation = ColleagueInvitation.objects.select_for_update().get(pk=invitation.pk)
         _check_pending(invitation, session, timezone.now())
-        _release(invitation, session, InvitationStatus.WITHDRAWN)
+        _release(invitation, session, InvitationStatus.WITHDRAWN, by=by)
     return invitation

@@ -13,6 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from crm.audit import audit_log
+
+from .. import audit
 from ..errors import CheckInError
 from ..models import AttendanceMethod, Booking, SessionStatus, TrainingSession
 from ..register_files import RegisterRow
@@ -91,5 +94,15 @@ def register_upload_apply(
             continue
         counts["not_present"] += 1
         if line is not None and line.is_confirmed and now >= session.ends_at:
-            counts["no_shows"] += Booking.objects.filter(pk=line.booking.pk, no_show=False).update(no_show=True)
+            if Booking.objects.filter(pk=line.booking.pk, no_show=False).update(no_show=True):
+                counts["no_shows"] += 1
+                audit_log(
+                    audit.NO_SHOW,
+                    instance=line.booking,
+                    user=by,
+                    person=line.booking.user_id,
+                    changes={"no_show": [False, True]},
+                    data={"session": session.pk, "by": "paper register"},
+                )
+    audit_log(audit.REGISTER_UPLOAD, instance=session, user=by, data={"rows": len(rows), **counts})
     return counts

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm import roles
+from crm.audit import audit_log
 
-from .. import emails
+from .. import audit, emails
 from ..errors import MESSAGES
-from ..models import Booking, BookingStatus, SessionStatus, TrainingSession, new_token
-from .booking import _promote_waiting
+from ..models import Attendance, Booking, BookingStatus, SessionStatus, TrainingSession, new_token
+from .booking import _promote_waiting, booking_log
 
 # Changing any of these sends everyone booked an updated invitation.
 INVITATION_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url")
@@ -51,6 +52,13 @@ def session_save(*, session: TrainingSession, by) -> TrainingSession:
             booking.cancelled_at = timezone.now()
             booking.cancelled_by = by
             booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+            booking_log(
+                booking,
+                audit.BOOKING_CANCEL,
+                by=by,
+                before=BookingStatus.CONFIRMED if was_confirmed else BookingStatus.WAITING,
+                reason="session cancelled",
+            )
             emails.session_cancelled(booking, was_confirmed)
         TrainingSession.objects.filter(pk=session.pk).update(places_taken=0)
         session.places_taken = 0
@@ -156,3 +164,34 @@ def checkin_token_regenerate(*, session: TrainingSession, by) -> TrainingSession
     session.checkin_token = new_token()
     TrainingSession.objects.filter(pk=session.pk).update(checkin_token=session.checkin_token)
     return session
+
+
+@transaction.atomic
+def session_delete(*, session: TrainingSession, by) -> None:
+    """Delete a session with its bookings and attendance (the team's admin only); the audit log keeps what went.
+
+    The entry, on the session, counts the bookings (by status) and the attendances (marks taken
+    back included) and lists their ids and their people's account ids.
+    """
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    bookings = list(Booking.objects.filter(session=session).values("pk", "status", "user_id"))
+    attendances = list(Attendance.history.filter(session=session).values("pk", "user_id", "undone_at"))
+    by_status = {}
+    for booking in bookings:
+        by_status[booking["status"]] = by_status.get(booking["status"], 0) + 1
+    audit_log(
+        audit.SESSION_DELETE,
+        instance=session,
+        user=by,
+        data={
+            "session": str(session),
+            "bookings": len(bookings),
+            "bookings_by_status": by_status,
+            "attendances": sum(1 for row in attendances if row["undone_at"] is None),
+            "attendances_taken_back": sum(1 for row in attendances if row["undone_at"] is not None),
+            "booking_ids": [row["pk"] for row in bookings],
+            "attendance_ids": [row["pk"] for row in attendances],
+            "people": sorted({row["user_id"] for row in [*bookings, *attendances] if row["user_id"]}),
+        },
+    )
+    session.delete()
