@@ -28,6 +28,7 @@ from .models import (
     Booking,
     BookingStatus,
     CertificateStatus,
+    ColleagueInvitation,
     ExternalCertificate,
     TrainingRequirement,
     TrainingSession,
@@ -59,6 +60,8 @@ class PolicyWithout(ModelPermissionPolicy):
 
 # Deleting a booking would skip booking_cancel: no place freed, nobody promoted or emailed.
 register_permission_policy(Booking, PolicyWithout(Booking, without=("delete",)))
+# Invitations are sent, answered and withdrawn through their services (which hold and free places): the team looks.
+register_permission_policy(ColleagueInvitation, PolicyWithout(ColleagueInvitation, without=("add", "change", "delete")))
 # People send certificates in from My training; the team only reviews them.
 register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificate, without=("add", "delete")))
 
@@ -385,10 +388,30 @@ class ExternalCertificateViewSet(ExportModelViewSet):
         return CertificateReviewForm
 
 
+class InvitationViewSet(ExportModelViewSet):
+    """Colleague invitations, to look at: who invited which address, held places, answers. Names an address."""
+
+    model = ColleagueInvitation
+    name = "invitations"
+    url_prefix = "training/invitations"
+    icon = "mail"
+    menu_label = "Colleague invitations"
+    inspect_view_enabled = True
+    list_display = ["email", "session", "invited_by", "status", "holds_place", "created_at", "expires_at"]
+    list_filter = ["status", "holds_place", "session__course"]
+    search_fields = ["email", "invited_by__email", "invited_by__first_name", "invited_by__last_name"]
+    list_export = ["email", "session", "invited_by", "status", "holds_place", "created_at", "expires_at", "answered_at"]
+    export_filename = "colleague-invitations"
+    export_names_people = True
+    ordering = ["-created_at"]
+    form_fields = ["status"]  # never reachable: the policy allows no add or change
+
+
 class TrainingViewSetGroup(ModelViewSetGroup):
     items = (
         TrainingSessionViewSet,
         BookingViewSet,
+        InvitationViewSet,
         AttendanceViewSet,
         TrainingRequirementViewSet,
         ExternalCertificateViewSet,

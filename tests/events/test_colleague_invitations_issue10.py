@@ -321,3 +321,19 @@ def test_accepting_emails_through_the_outbox(outbox, make_session, make_user, le
     assert [row.to for row in OutboxMessage.objects.filter(status="sent")] == [[sam.email]] or any(
         row.to == [sam.email] for row in OutboxMessage.objects.filter(status="sent")
     )
+
+
+def test_the_team_sees_invitations_in_the_admin_and_nobody_changes_them_there(
+    client, make_session, make_user, lead, team_admin
+):
+    [invitation] = colleagues_invite(session=make_session(), lead=lead, addresses=["sam@school.example.sch.uk"])
+    index = reverse("invitations:index")
+    client.force_login(team_admin)
+    page = client.get(index)
+    assert page.status_code == 200 and "sam@school.example.sch.uk" in page.content.decode()
+    assert client.get(reverse("invitations:inspect", args=[invitation.pk])).status_code == 200
+    assert client.get(reverse("invitations:edit", args=[invitation.pk])).status_code in (302, 403)
+    assert client.post(reverse("invitations:delete", args=[invitation.pk])).status_code in (302, 403)
+    assert ColleagueInvitation.objects.get(pk=invitation.pk).status == InvitationStatus.PENDING
+    client.force_login(make_user(roles.TRAINER))
+    assert client.get(index).status_code in (302, 403)
