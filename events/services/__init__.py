@@ -5,9 +5,12 @@ Split by subject; import from here (``from events.services import booking_create
 
 from .attendance import (
     CheckInResult,
+    attendance_confirm,
     attendance_record,
     attendance_undo,
     can_run_checkin,
+    checkin_link_attendance,
+    checkin_link_claim,
     checkin_window_check,
     desk_mark,
     register_close,
@@ -41,9 +44,12 @@ from .sessions import (
 
 __all__ = [
     "CheckInResult",
+    "attendance_confirm",
     "attendance_record",
     "attendance_undo",
     "can_run_checkin",
+    "checkin_link_attendance",
+    "checkin_link_claim",
     "checkin_window_check",
     "desk_mark",
     "register_close",
