@@ -38,6 +38,7 @@ urlpatterns = [
     path("teaching/sessions/<int:pk>/poster/qr.png", views.session_qr, name="session_qr"),
     path("teaching/sessions/<int:pk>/screen/", views.session_screen, name="session_screen"),
     path("teaching/sessions/<int:pk>/screen/code.json", views.session_screen_code, name="session_screen_code"),
+    path("teaching/sessions/<int:pk>/checkin-mode/", views.checkin_mode_view, name="checkin_mode"),
     path("teaching/sessions/<int:pk>/checkin-code/", views.checkin_code_reset, name="checkin_code_reset"),
     path("teaching/sessions/<int:pk>/register/", views.register, name="register"),
     path("teaching/sessions/<int:pk>/register.pdf", views.register_pdf, name="register_pdf"),

@@ -36,6 +36,7 @@ from .requirements import external_certificate_review, external_certificate_subm
 from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
+    checkin_mode_set,
     checkin_token_regenerate,
     session_run_create,
     session_run_dates,
@@ -74,6 +75,7 @@ __all__ = [
     "external_certificate_submit",
     "INVITATION_FIELDS",
     "SessionRun",
+    "checkin_mode_set",
     "checkin_token_regenerate",
     "session_run_create",
     "session_run_dates",

@@ -14,7 +14,7 @@ from crm import roles
 
 from .. import emails
 from ..errors import MESSAGES
-from ..models import Booking, BookingStatus, SessionStatus, TrainingSession, new_token
+from ..models import Booking, BookingStatus, CheckInMode, SessionStatus, TrainingSession, new_token
 from .booking import _promote_waiting
 
 # Changing any of these sends everyone booked an updated invitation.
@@ -157,4 +157,17 @@ def checkin_token_regenerate(*, session: TrainingSession, by) -> TrainingSession
     _require_runner(by, session)
     session.checkin_token = new_token()
     TrainingSession.objects.filter(pk=session.pk).update(checkin_token=session.checkin_token)
+    return session
+
+
+@transaction.atomic
+def checkin_mode_set(*, session: TrainingSession, mode: str, by) -> TrainingSession:
+    """The session's trainer (or the team) chooses the printed poster or the room screen's changing code."""
+    from .attendance import _require_runner
+
+    _require_runner(by, session)
+    if mode not in CheckInMode.values:
+        raise ValueError(f"Unknown check-in mode {mode!r}")
+    session.checkin_mode = mode
+    TrainingSession.objects.filter(pk=session.pk).update(checkin_mode=mode)
     return session

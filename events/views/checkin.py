@@ -16,12 +16,13 @@ from crm import roles
 from .. import checkin_codes
 from ..errors import CheckInError
 from ..links import absolute_url
-from ..models import Attendance, Booking
+from ..models import Attendance, Booking, CheckInMode
 from ..qr import qr_png, qr_svg
 from ..selectors import desk_counts, desk_rows, session_roll, sessions_run_by
 from ..services import (
     attendance_confirm,
     attendance_undo,
+    checkin_mode_set,
     checkin_token_regenerate,
     desk_mark,
     is_team,
@@ -40,6 +41,7 @@ __all__ = [
     "checkin_code_reset",
     "session_screen",
     "session_screen_code",
+    "checkin_mode_view",
 ]
 
 
@@ -224,6 +226,25 @@ def session_screen_code(request, pk):
     """The screen's current QR code (SVG) and typed code, for the screen's script; never cached."""
     session = runnable_session(request, pk)
     url, current = _screen_link(session)
-    response = JsonResponse({"code": current.code, "qr": qr_svg(url), "seconds_left": current.seconds_left})
+    response = JsonResponse({"code": current.code, "url": url, "qr": qr_svg(url), "seconds_left": current.seconds_left})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@runner_view
+@require_POST
+def checkin_mode_view(request, pk):
+    """The trainer switches the session between the printed poster and the room screen's changing code."""
+    session = runnable_session(request, pk)
+    mode = request.POST.get("mode", "")
+    if mode not in CheckInMode.values:
+        messages.error(request, "Choose the printed poster or the room screen.")
+    else:
+        checkin_mode_set(session=session, mode=mode, by=request.user)
+        messages.success(
+            request,
+            "Self check-in now asks for the code on this screen: the poster's link alone checks nobody in."
+            if mode == CheckInMode.SCREEN
+            else "Self check-in now uses the printed poster: its link works without a code.",
+        )
+    return redirect("events:session_screen", pk=session.pk)
