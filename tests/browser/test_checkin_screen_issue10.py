@@ -66,4 +66,12 @@ def test_the_screen_and_the_typed_code_on_a_phone(phone_page, wrap, make_user):
     page.get_by_role("heading", name=re.compile("You're checked in, Robin Okafor")).wait_for()
     problems["checked in"] = problems_on(page)
     assert Attendance.objects.get().self_declared
-    assert problems == {"screen": [], "code": [], "wrong code": [], "checked in": []}
+
+    sign_in(page, trainer)  # the desk shows the mark as self-declared, with Confirm beside Undo
+    page.goto(reverse("events:desk", args=[session.pk]))
+    page.get_by_text("self-declared", exact=True).wait_for()
+    problems["desk"] = problems_on(page)
+    page.get_by_role("button", name="Confirm present: Robin Okafor").click()
+    page.get_by_text("Robin Okafor: confirmed present.").wait_for()
+    assert not Attendance.objects.get().self_declared
+    assert problems == {"screen": [], "code": [], "wrong code": [], "checked in": [], "desk": []}
