@@ -3,7 +3,8 @@
 Every mark goes through ``attendance_record``. It locks the session row, so two
 devices marking one person at the same moment make one attendance (the second
 waits, then finds the first), and the database backs it with one attendance per
-person and per email. Scans at the door work inside the session's check-in
+person and per email. Someone not signed in who types their details at the door makes a
+*self-declared* mark: it stands for nobody's account or booking until a trainer confirms it. Scans at the door work inside the session's check-in
 window; its trainers can correct the register from the desk afterwards.
 """
 
@@ -448,7 +449,11 @@ def register_close(*, session: TrainingSession, by, now: dt.datetime | None = No
 
 @transaction.atomic
 def walk_in_attendance_link(*, user) -> int:
-    """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record."""
+    """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record.
+
+    A self-declared mark stays self-declared when it joins: the team sees it so, and it counts for no
+    certificate or mandatory training until a trainer confirms it (``attendance_confirm``).
+    """
     if not user.email:
         return 0  # an empty email would match every walk-in recorded without one
     linked = 0
