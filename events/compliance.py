@@ -3,7 +3,9 @@
 A person's completions are the sessions of a satisfying course they were marked
 present at, once the session has ended (``events.selectors.certified_attendances``:
 checked in at the door is attending, not trained), and external certificates the
-team approved; pending certificates do not count. The latest completion decides:
+team approved; pending certificates do not count, nor do self-declared marks (typed at the door by
+someone not signed in, then joined to the account by email) until a trainer confirms them. The latest
+completion decides:
 
 - valid for ``valid_for_months`` from the day of the training: it expires on
   that day plus the months (the first day it no longer counts); blank months
@@ -125,6 +127,7 @@ def requirement_statuses(
     for attendance in (
         Attendance.objects.filter(
             user__in=people_ids,
+            self_declared=False,
             session__course__in=courses,
             session__status=SessionStatus.SCHEDULED,
             session__ends_at__gt=now,

@@ -268,3 +268,25 @@ def certificate_reviewed(certificate) -> None:
     }
     subject = "Certificate approved" if approved else "Certificate not accepted"
     _send_text("certificate_reviewed", f"{subject}: {certificate.requirement.name}", context, [certificate.user.email])
+
+
+# --- Self check-in -------------------------------------------------------------------------
+
+
+def checkin_link(*, session, person, link: str) -> None:
+    """Someone at the door typed this account's email: a one-time link adds that check-in to the account.
+
+    Quotes nothing the person at the door typed (not even their name): it may not have been the account's owner.
+    """
+    _send_text(
+        "checkin_link",
+        f"Add your check-in to My training: {session.course.title}",
+        {
+            "person": person,
+            "session": session,
+            "course": session.course,
+            "starts": timezone.localtime(session.starts_at),
+            "link": link,
+        },
+        [person.email],
+    )

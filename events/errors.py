@@ -56,6 +56,17 @@ MESSAGES = {
     "checkin_closed": "Check-in for this session closed at {closes}. Ask the trainer to add you to the register.",
     "walk_ins_closed": "This session is only for people who booked, and we could not find a booking for {email}. "
     "Please speak to the trainer.",
+    "walk_ins_sign_in": "This session is only for people who booked. Sign in with the account you booked with "
+    "to check in, or ask the trainer to mark you on the register.",
+    "screen_code_needed": "Type the code shown on the screen in the room, or scan the QR code beside it.",
+    "screen_code_wrong": "That is not the code on the screen now: it changes every few seconds. "
+    "Type the code the screen shows now, or scan the QR code again.",
+    "self_checkin_busy": "Too many check-ins have come from this session's code in the last few minutes. "
+    "Wait a minute and try again, or ask the trainer to mark you on the register.",
+    "checkin_link_unknown": "This link is not recognised or has expired. Ask the trainer to mark you on the register.",
+    "checkin_link_taken": "You are already marked present at this session; this link changes nothing.",
+    "confirm_clash": "{email} is already marked present at this session, so this mark cannot be confirmed too. "
+    "Take back the one that is wrong.",
     "not_a_trainer": "{name} does not have the Trainer role, so could not run the check-in desk. "
     "Give them the role in Users first, or choose someone else.",
     "register_not_over": "The register can be closed once the session has ended ({ends}).",

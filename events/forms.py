@@ -57,7 +57,8 @@ class WalkInForm(CleanTextFormMixin, forms.Form):
             "required": "Enter your work email.",
             "invalid": "Enter an email address like name@example.gov.uk.",
         },
-        help_text="If you booked, use the email you booked with.",
+        help_text="Your own email. If it has an account with us, we email it a link that adds this session "
+        "to My training.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation_name = forms.CharField(

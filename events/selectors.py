@@ -17,10 +17,13 @@ def certified_attendances(*, now: dt.datetime | None = None) -> QuerySet[Attenda
 
     Someone checked in at the door is attending, not trained: until the session's end there is no
     certificate (page, PDF, public check, My training's link) and no "complete" requirement
-    (``events.compliance`` counts only these). A cancelled session gives none.
+    (``events.compliance`` counts only these). A cancelled session gives none. A self-declared mark
+    (typed at the door by someone not signed in) gives none until a trainer confirms it.
     """
     now = now or timezone.now()
-    return Attendance.objects.filter(session__ends_at__lte=now, session__status=SessionStatus.SCHEDULED)
+    return Attendance.objects.filter(
+        session__ends_at__lte=now, session__status=SessionStatus.SCHEDULED, self_declared=False
+    )
 
 
 def upcoming_open_sessions(*, course=None) -> QuerySet[TrainingSession]:
@@ -307,6 +310,11 @@ class RollLine:
         return self.booking is None
 
     @property
+    def self_declared(self) -> bool:
+        """Present by their own typing at the door, not yet confirmed by a trainer."""
+        return self.attendance is not None and self.attendance.self_declared
+
+    @property
     def no_show(self) -> bool:
         """Marked a no-show when the register was closed, and still not present."""
         return self.is_confirmed and self.booking.no_show and not self.present
@@ -317,9 +325,13 @@ DeskRow = RollLine
 
 
 def roll_counts(lines) -> dict[str, int]:
-    """Counts of a roll's lines: booked (confirmed places), waiting, present, walk_ins, no_shows."""
-    counts = {"booked": 0, "waiting": 0, "present": 0, "walk_ins": 0, "no_shows": 0}
+    """Counts of a roll's lines: booked (confirmed places), waiting, present, walk_ins, no_shows.
+
+    ``present`` and ``walk_ins`` include self-declared marks; ``self_declared`` says how many of the present are.
+    """
+    counts = {"booked": 0, "waiting": 0, "present": 0, "walk_ins": 0, "no_shows": 0, "self_declared": 0}
     for line in lines:
+        counts["self_declared"] += line.self_declared
         counts["booked"] += line.is_confirmed
         counts["waiting"] += line.is_waiting
         counts["present"] += line.present
@@ -347,7 +359,8 @@ class SessionRoll:
                 by_email.setdefault(line.booking.user.email.casefold(), line)
         for line in self.lines:
             if line.attendance is not None:
-                for known in (line.attendance.email, getattr(line.attendance.user, "email", "")):
+                typed = "" if line.attendance.self_declared else line.attendance.email
+                for known in (typed, getattr(line.attendance.user, "email", "")):
                     if known:
                         by_email.setdefault(known.casefold(), line)
         return by_email
@@ -371,7 +384,8 @@ def session_roll(*, session: TrainingSession) -> SessionRoll:
     booking and each booking with at most one attendance. The attendances left
     over are walk-ins: present with no live booking (someone who cancelled and
     then came is a walk-in). So a waiting-list person who checked in from the
-    poster as a walk-in is one line, waiting and present.
+    poster as a walk-in is one line, waiting and present. A self-declared attendance (typed at the door
+    by someone not signed in) is never paired by its email: typing an address stands for nobody's booking.
 
     Lines come confirmed, then waiting, then walk-ins, each by name.
     """
@@ -390,7 +404,7 @@ def session_roll(*, session: TrainingSession) -> SessionRoll:
     for attendance_key, booking_key in (
         (lambda a: a.booking_id, lambda b: b.pk),
         (lambda a: a.user_id, lambda b: b.user_id),
-        (lambda a: email(a.email), lambda b: email(b.user.email)),
+        (lambda a: None if a.self_declared else email(a.email), lambda b: email(b.user.email)),
     ):
         index = {booking_key(booking): booking for booking in free.values()}
         left = []
@@ -423,9 +437,10 @@ def desk_rows(*, session: TrainingSession, query: str = "", roll: SessionRoll | 
 
 
 def desk_counts(*, session: TrainingSession, roll: SessionRoll | None = None) -> dict[str, int]:
-    """The desk's live counts, from the roll: present, booked (confirmed places), walk-ins, waiting."""
+    """The desk's live counts, from the roll: present, booked (confirmed places), walk-ins, waiting, and how many
+    of the present are self-declared (not yet confirmed by a trainer)."""
     counts = (roll or session_roll(session=session)).counts
-    return {name: counts[name] for name in ("present", "booked", "walk_ins", "waiting")}
+    return {name: counts[name] for name in ("present", "booked", "walk_ins", "waiting", "self_declared")}
 
 
 def trainer_choices() -> QuerySet:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("t/<str:token>/", views.ticket, name="ticket"),
     path("t/<str:token>/qr.png", views.ticket_qr, name="ticket_qr"),
     path("checkin/<str:token>/", views.self_checkin, name="self_checkin"),
+    path("checkin/link/<str:token>/", views.checkin_link, name="checkin_link"),
     # Trainers: their sessions, the check-in desk, posters, registers.
     path("teaching/", views.my_sessions, name="my_sessions"),
     path("teaching/sessions/<int:pk>/desk/", views.checkin_desk, name="desk"),
@@ -37,6 +38,9 @@ urlpatterns = [
     path("teaching/sessions/<int:pk>/desk/scan/", views.desk_scan, name="desk_scan"),
     path("teaching/sessions/<int:pk>/poster/", views.session_poster, name="session_poster"),
     path("teaching/sessions/<int:pk>/poster/qr.png", views.session_qr, name="session_qr"),
+    path("teaching/sessions/<int:pk>/screen/", views.session_screen, name="session_screen"),
+    path("teaching/sessions/<int:pk>/screen/code.json", views.session_screen_code, name="session_screen_code"),
+    path("teaching/sessions/<int:pk>/checkin-mode/", views.checkin_mode_view, name="checkin_mode"),
     path("teaching/sessions/<int:pk>/checkin-code/", views.checkin_code_reset, name="checkin_code_reset"),
     path("teaching/sessions/<int:pk>/register/", views.register, name="register"),
     path("teaching/sessions/<int:pk>/register.pdf", views.register_pdf, name="register_pdf"),

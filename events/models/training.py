@@ -33,6 +33,11 @@ class SessionVisibility(models.TextChoices):
     CLOSED = "closed", "Closed: for one organisation, not listed"
 
 
+class CheckInMode(models.TextChoices):
+    POSTER = "poster", "Printed poster: the session's QR code, the same all session"
+    SCREEN = "screen", "Room screen: a QR code and typed code that change every 25 seconds"
+
+
 class TrainingSession(index.Indexed, models.Model):
     """One sitting of a course: when, where, how many places, who trains."""
 
@@ -84,6 +89,15 @@ class TrainingSession(index.Indexed, models.Model):
         default=True,
         help_text="People without a booking can record their attendance by scanning the session QR code.",
     )
+    # A photo of a poster works anywhere; a code that changes on the room's screen shows the person is there.
+    checkin_mode = models.CharField(
+        "self check-in uses",
+        max_length=20,
+        choices=CheckInMode.choices,
+        default=CheckInMode.POSTER,
+        help_text="With the room screen, the trainer shows the check-in screen on the projector: the poster's "
+        "link alone then checks nobody in. Keep the poster for rooms without a screen.",
+    )
     register_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,6 +114,7 @@ class TrainingSession(index.Indexed, models.Model):
             [
                 FieldRowPanel([FieldPanel("checkin_opens_minutes"), FieldPanel("checkin_closes_minutes")]),
                 FieldPanel("allow_walk_ins"),
+                FieldPanel("checkin_mode"),
             ],
             heading="Check-in at the door",
         ),
@@ -344,6 +359,16 @@ class Attendance(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # Someone not signed in typed their own details at the door: nobody has vouched for them yet. Such a mark
+    # never joins a booking by its email, and counts for no certificate or mandatory training until a trainer
+    # confirms it (or marks the person themselves).
+    self_declared = models.BooleanField(
+        default=False, help_text="Typed in at the door by someone not signed in; not yet confirmed by a trainer."
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     objects = StandingAttendanceManager()
     history = AllAttendanceManager()
@@ -357,10 +382,16 @@ class Attendance(models.Model):
                 condition=Q(user__isnull=False, undone_at__isnull=True),
                 name="one_attendance_per_person",
             ),
+            # A stranger typing someone's email makes a self-declared mark; it must not stop that person's own.
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=~Q(email="") & Q(undone_at__isnull=True),
+                condition=~Q(email="") & Q(self_declared=False, undone_at__isnull=True),
                 name="one_attendance_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=~Q(email="") & Q(self_declared=True, undone_at__isnull=True),
+                name="one_self_declared_attendance_per_email",
             ),
         ]
 

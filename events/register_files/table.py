@@ -46,7 +46,10 @@ class RegisterLine(RollLine):
 
     @property
     def method(self) -> str:
-        return self.attendance.get_method_display() if self.attendance else ""
+        if not self.attendance:
+            return ""
+        method = self.attendance.get_method_display()
+        return f"{method} (self-declared, not confirmed)" if self.attendance.self_declared else method
 
 
 @dataclass

@@ -5,9 +5,12 @@ Split by subject; import from here (``from events.services import booking_create
 
 from .attendance import (
     CheckInResult,
+    attendance_confirm,
     attendance_record,
     attendance_undo,
     can_run_checkin,
+    checkin_link_attendance,
+    checkin_link_claim,
     checkin_window_check,
     desk_mark,
     register_close,
@@ -42,6 +45,7 @@ from .requirements import external_certificate_review, external_certificate_subm
 from .sessions import (
     INVITATION_FIELDS,
     SessionRun,
+    checkin_mode_set,
     checkin_token_regenerate,
     session_delete,
     session_run_create,
@@ -51,9 +55,12 @@ from .sessions import (
 
 __all__ = [
     "CheckInResult",
+    "attendance_confirm",
     "attendance_record",
     "attendance_undo",
     "can_run_checkin",
+    "checkin_link_attendance",
+    "checkin_link_claim",
     "checkin_window_check",
     "desk_mark",
     "register_close",
@@ -85,6 +92,7 @@ __all__ = [
     "external_certificate_submit",
     "INVITATION_FIELDS",
     "SessionRun",
+    "checkin_mode_set",
     "checkin_token_regenerate",
     "session_run_create",
     "session_delete",

@@ -3,7 +3,8 @@
 Every mark goes through ``attendance_record``. It locks the session row, so two
 devices marking one person at the same moment make one attendance (the second
 waits, then finds the first), and the database backs it with one attendance per
-person and per email. Scans at the door work inside the session's check-in
+person and per email. Someone not signed in who types their details at the door makes a
+*self-declared* mark: it stands for nobody's account or booking until a trainer confirms it. Scans at the door work inside the session's check-in
 window; its trainers can correct the register from the desk afterwards.
 """
 
@@ -13,16 +14,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from crm import roles
 from crm.audit import audit_log
 
-from .. import audit
+from .. import audit, checkin_codes, emails
 from ..errors import CheckInError
-from ..models import Attendance, AttendanceMethod, Booking, BookingStatus, SessionStatus, TrainingSession
+from ..links import absolute_url
+from ..models import (
+    Attendance,
+    AttendanceMethod,
+    Booking,
+    BookingStatus,
+    CheckInMode,
+    SessionStatus,
+    TrainingSession,
+)
 from ..selectors import session_roll
 from .booking import _lock, _when, is_team
 
@@ -35,14 +47,17 @@ class CheckInResult:
 
     attendance: Attendance
     created: bool
+    # A person not signed in is answered with the name they typed, never the record's.
+    shown_name: str = ""
+    anonymous: bool = False
 
     @property
     def already(self) -> bool:
-        return not self.created
+        return not self.created and not self.anonymous
 
     @property
     def name(self) -> str:
-        return self.attendance.display_name
+        return self.shown_name if self.anonymous else self.attendance.display_name
 
 
 def can_run_checkin(user, session: TrainingSession) -> bool:
@@ -69,6 +84,43 @@ def checkin_window_check(session: TrainingSession, now: dt.datetime, *, closes: 
         raise CheckInError("checkin_closed", closes=_when(session.checkin_closes_at))
 
 
+def _adopt(attendance: Attendance, *, user, booking: Booking | None, by, now: dt.datetime) -> Attendance:
+    """A trusted mark (a trainer, a signed-in person) takes over a self-declared one of the same person.
+
+    The snapshot becomes the account's, so a name typed by whoever made the self-declared mark does not stay.
+    """
+    if user is not None:
+        attendance.user = user
+        attendance.full_name = user.get_full_name()
+        attendance.organisation_name = getattr(user, "organisation_name", "")
+        attendance.organisation = getattr(user, "organisation", None)
+        attendance.organisation_type = getattr(user, "organisation_type", "")
+        attendance.job_role = getattr(user, "job_role", "")
+    if booking is not None and attendance.booking_id is None:
+        attendance.booking = booking
+    was_user = attendance.user_id
+    attendance.self_declared = False
+    attendance.confirmed_by = by
+    attendance.confirmed_at = now
+    attendance.save()
+    _confirmation_log(
+        attendance, by=by, changes={"self_declared": [True, False], "user": [was_user, attendance.user_id]}
+    )
+    return attendance
+
+
+def _confirmation_log(attendance: Attendance, *, by, changes: dict) -> None:
+    """A self-declared mark confirmed, taken over or joined to an account: the audit log keeps who and what."""
+    audit_log(
+        audit.CHECKIN,
+        instance=attendance,
+        user=by,
+        person=attendance.user_id,
+        changes=changes,
+        data={"session": attendance.session_id, "method": attendance.method, "email": attendance.email},
+    )
+
+
 @transaction.atomic
 def attendance_record(
     *,
@@ -78,6 +130,7 @@ def attendance_record(
     by=None,
     method: str = AttendanceMethod.REGISTER,
     when: dt.datetime | None = None,
+    self_declared: bool = False,
     **walk_in,
 ) -> tuple[Attendance, bool]:
     """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
@@ -85,22 +138,47 @@ def attendance_record(
     Returns ``(attendance, created)``. A booking marks its own person; a
     walk-in without an account is recorded by name and email. The same person
     is found by account or by email, so a walk-in who later books is not
-    counted twice.
+    counted twice. A *self-declared* mark (typed at the door by someone not
+    signed in) is found only by its own email and account, and never found by
+    others' email: a stranger's typing never stands for anyone. A trusted mark
+    (a trainer's, a signed-in person's) of someone with a self-declared mark
+    confirms it instead of adding a second.
     """
     # Two marks at once (a double tap, the ticket scan and the register): the lock makes the second
     # wait, then find the first's row below, instead of both inserting and one failing a constraint.
     _lock(session)
+    now = timezone.now()
     if booking is not None:
         user = booking.user
     email = (walk_in.get("email") or (user.email if user else "")).strip().lower()
-    same_person = Q(email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        same_person |= Q(user=user)
-    existing = Attendance.objects.filter(same_person, session=session).first()
-    if existing:
-        return existing, False
-    if booking is None and user is not None:
-        booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
+    if self_declared:
+        # Any mark already under this email (the person's own, or someone else's typing) stands; the
+        # caller answers the same either way.
+        existing = Attendance.objects.filter(session=session, email__iexact=email).first() if email else None
+        if existing is None and user is not None:
+            existing = Attendance.objects.filter(session=session, user=user).first()
+        if existing:
+            return existing, False
+    else:
+        same_person = Q(email__iexact=email, self_declared=False) if email else Q(pk__in=[])
+        if user is not None:
+            same_person |= Q(user=user)
+        existing = Attendance.objects.filter(same_person, session=session).first()
+        if booking is None and user is not None:
+            booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
+        if existing:
+            if existing.self_declared:
+                _adopt(existing, user=user, booking=booking, by=by, now=now)
+            return existing, False
+        typed = (
+            Attendance.objects.filter(session=session, user__isnull=True, self_declared=True, email__iexact=email)
+            .select_for_update()
+            .first()
+            if email
+            else None
+        )
+        if typed is not None:
+            return _adopt(typed, user=user, booking=booking, by=by, now=now), False
     attendance = Attendance.objects.create(
         session=session,
         booking=booking,
@@ -112,8 +190,9 @@ def attendance_record(
         organisation_type=walk_in.get("organisation_type") or getattr(user, "organisation_type", ""),
         job_role=walk_in.get("job_role") or getattr(user, "job_role", ""),
         method=method,
-        checked_in_at=when or timezone.now(),
+        checked_in_at=when or now,
         checked_in_by=by,
+        self_declared=self_declared,
     )
     if booking is not None and booking.no_show:
         Booking.objects.filter(pk=booking.pk).update(no_show=False)
@@ -183,16 +262,25 @@ def self_check_in(
     organisation_name: str = "",
     organisation_type: str = "",
     job_role: str = "",
+    code: str = "",
+    presence: str = "",
     now: dt.datetime | None = None,
 ) -> CheckInResult:
     """Someone in the room scans the session's QR code and records their own attendance.
 
-    A person with a confirmed booking (signed in, or giving the email they
-    booked with) is marked present against it. Anyone else is recorded as a
-    walk-in from the details they give, when the session allows walk-ins
-    (walk_ins_closed otherwise); an account with that email, now or later,
-    gets the attendance. Only inside the check-in window, and only with the
-    session's current code (checkin_code_unknown for an old or altered one).
+    Signed in, they are marked present as themselves, against their confirmed
+    booking. Not signed in, the details typed make a *self-declared* walk-in of
+    the person typing (walk_ins_sign_in when the session takes no walk-ins): it
+    joins no account and no booking, whatever email was typed, and the answer
+    names only what was typed, the same whether or not the address is known.
+    When the address belongs to an account, that address is sent a one-time
+    link (``checkin_link_claim``) that adds the check-in to the account. A
+    trainer confirms self-declared marks on the desk.
+
+    Only inside the check-in window, with the session's current token
+    (checkin_code_unknown), and, when the session uses the room screen
+    (``TrainingSession.checkin_mode``), with the screen's code or the presence
+    pass it gave this phone (screen_code_needed, screen_code_wrong).
     """
     session = TrainingSession.objects.filter(checkin_token=token).first()
     if session is None:
@@ -201,45 +289,124 @@ def self_check_in(
     email = (user.email if signed_in else email).strip().lower()
     if not email:
         raise ValueError("self_check_in needs the person's email")
-    # A typed email joins an existing account only when that account has verified it; otherwise the
-    # walk-in stays unlinked until someone verifies the address (walk_in_attendance_link).
-    person = (
-        user
-        if signed_in
-        else User.objects.filter(
-            email__iexact=email, emailaddress__email__iexact=email, emailaddress__verified=True
-        ).first()
-    )
     with transaction.atomic():
         session = _lock(session)
-        checkin_window_check(session, now or timezone.now())
-        booking = (
-            Booking.objects.select_related("user")
-            .filter(session=session, status=BookingStatus.CONFIRMED, user__email__iexact=email)
-            .first()
-        )
-        if booking is not None:
-            return CheckInResult(*attendance_record(session=session, booking=booking, method=AttendanceMethod.SELF))
-        same_person = Q(email__iexact=email) | (Q(user=person) if person else Q(pk__in=[]))
-        existing = Attendance.objects.filter(same_person, session=session).first()
-        if existing:
-            return CheckInResult(existing, False)
+        moment = now or timezone.now()
+        checkin_window_check(session, moment)
+        if session.checkin_mode == CheckInMode.SCREEN and not checkin_codes.presence_pass_valid(session, presence):
+            if not code:
+                raise CheckInError("screen_code_needed")
+            if not checkin_codes.screen_code_valid(session, code, now=moment.timestamp()):
+                raise CheckInError("screen_code_wrong")
+        if signed_in:
+            booking = Booking.objects.filter(session=session, user=user, status=BookingStatus.CONFIRMED).first()
+            if booking is None and not session.allow_walk_ins:
+                raise CheckInError("walk_ins_closed", email=email)
+            method = AttendanceMethod.SELF if booking is not None else AttendanceMethod.WALK_IN
+            return CheckInResult(*attendance_record(session=session, user=user, booking=booking, method=method))
         if not session.allow_walk_ins:
-            raise CheckInError("walk_ins_closed", email=email)
-        details = (
-            {}
-            if signed_in
-            else {
-                "full_name": full_name.strip(),
-                "email": email,
-                "organisation_name": organisation_name.strip(),
-                "organisation_type": organisation_type,
-                "job_role": job_role.strip(),
-            }
+            raise CheckInError("walk_ins_sign_in")
+        full_name = full_name.strip()
+        attendance, created = attendance_record(
+            session=session,
+            method=AttendanceMethod.WALK_IN,
+            self_declared=True,
+            full_name=full_name,
+            email=email,
+            organisation_name=organisation_name.strip(),
+            organisation_type=organisation_type,
+            job_role=job_role.strip(),
         )
-        return CheckInResult(
-            *attendance_record(session=session, user=person, method=AttendanceMethod.WALK_IN, **details)
-        )
+        owner = User.objects.filter(email__iexact=email, is_active=True).first()
+        if owner is not None and attendance.user_id is None and attendance.self_declared:
+            link = checkin_link_url(attendance)
+            transaction.on_commit(lambda: emails.checkin_link(session=session, person=owner, link=link))
+    # The answer is the typer's own: never the name on a record someone else made under this email.
+    return CheckInResult(attendance, created, shown_name=full_name, anonymous=True)
+
+
+CHECKIN_LINK_SALT = "events.attendance.checkin_link"
+CHECKIN_LINK_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def checkin_link_url(attendance: Attendance) -> str:
+    """The one-time link emailed to a typed address: it names the attendance and the address, signed."""
+    token = signing.dumps({"a": attendance.pk, "e": attendance.email.lower()}, salt=CHECKIN_LINK_SALT)
+    return absolute_url(reverse("events:checkin_link", args=[token]))
+
+
+def checkin_link_attendance(token: str) -> tuple[Attendance, User]:
+    """The self-declared attendance and the account a link is for; CheckInError checkin_link_unknown otherwise."""
+    try:
+        data = signing.loads(token, salt=CHECKIN_LINK_SALT, max_age=CHECKIN_LINK_MAX_AGE)
+    except signing.BadSignature:
+        raise CheckInError("checkin_link_unknown") from None
+    attendance = (
+        Attendance.objects.select_related("session", "session__course").filter(pk=data.get("a")).first()
+        if isinstance(data, dict)
+        else None
+    )
+    person = User.objects.filter(email__iexact=data.get("e", ""), is_active=True).first() if attendance else None
+    if attendance is None or person is None or attendance.email.lower() != data.get("e"):
+        raise CheckInError("checkin_link_unknown")
+    return attendance, person
+
+
+@transaction.atomic
+def checkin_link_claim(*, token: str) -> CheckInResult:
+    """The owner of a typed address follows the emailed link: the check-in joins their account and booking.
+
+    One use: once joined (or if they are marked present otherwise), checkin_link_taken.
+    Still self-declared: a trainer confirms presence.
+    """
+    attendance, person = checkin_link_attendance(token)
+    _lock(attendance.session)
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    if attendance.user_id is not None or Attendance.objects.filter(session=attendance.session, user=person).exists():
+        raise CheckInError("checkin_link_taken")
+    booking = Booking.objects.filter(
+        session=attendance.session, user=person, status=BookingStatus.CONFIRMED, attendance__isnull=True
+    ).first()
+    attendance.user = person
+    attendance.booking = booking
+    attendance.full_name = person.get_full_name()
+    attendance.organisation_name = getattr(person, "organisation_name", "")
+    attendance.organisation = getattr(person, "organisation", None)
+    attendance.organisation_type = getattr(person, "organisation_type", "")
+    attendance.job_role = getattr(person, "job_role", "")
+    attendance.save()
+    if booking is not None and booking.no_show:
+        Booking.objects.filter(pk=booking.pk).update(no_show=False)
+    _confirmation_log(
+        attendance, by=None, changes={"user": [None, person.pk], "booking": [None, attendance.booking_id]}
+    )
+    return CheckInResult(attendance, True)
+
+
+@transaction.atomic
+def attendance_confirm(*, attendance: Attendance, by, now: dt.datetime | None = None) -> Attendance:
+    """A trainer confirms a self-declared mark: the person was in the room. Then it counts like any other.
+
+    Refused with confirm_clash when the same email is already marked present by a trusted mark.
+    """
+    _require_runner(by, attendance.session)
+    _lock(attendance.session)
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    if not attendance.self_declared:
+        return attendance
+    if (
+        attendance.email
+        and Attendance.objects.filter(session=attendance.session, email__iexact=attendance.email, self_declared=False)
+        .exclude(pk=attendance.pk)
+        .exists()
+    ):
+        raise CheckInError("confirm_clash", email=attendance.email)
+    attendance.self_declared = False
+    attendance.confirmed_by = by
+    attendance.confirmed_at = now or timezone.now()
+    attendance.save(update_fields=["self_declared", "confirmed_by", "confirmed_at"])
+    _confirmation_log(attendance, by=by, changes={"self_declared": [True, False]})
+    return attendance
 
 
 def desk_mark(*, booking: Booking, by, now: dt.datetime | None = None) -> CheckInResult:
@@ -357,7 +524,11 @@ def register_close(*, session: TrainingSession, by, now: dt.datetime | None = No
 
 @transaction.atomic
 def walk_in_attendance_link(*, user) -> int:
-    """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record."""
+    """A walk-in signs up (or verifies the email) later: attendance recorded under that email joins their record.
+
+    A self-declared mark stays self-declared when it joins: the team sees it so, and it counts for no
+    certificate or mandatory training until a trainer confirms it (``attendance_confirm``).
+    """
     if not user.email:
         return 0  # an empty email would match every walk-in recorded without one
     linked = 0
@@ -367,5 +538,6 @@ def walk_in_attendance_link(*, user) -> int:
             continue  # they were already marked present under their account
         attendance.user = user
         attendance.save(update_fields=["user"])
+        _confirmation_log(attendance, by=user, changes={"user": [None, user.pk]})
         linked += 1
     return linked

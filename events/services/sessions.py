@@ -15,7 +15,7 @@ from crm.audit import audit_log
 
 from .. import audit, emails
 from ..errors import MESSAGES
-from ..models import Attendance, Booking, BookingStatus, SessionStatus, TrainingSession, new_token
+from ..models import Attendance, Booking, BookingStatus, CheckInMode, SessionStatus, TrainingSession, new_token
 from .booking import _promote_waiting, booking_log
 
 # Changing any of these sends everyone booked an updated invitation.
@@ -195,3 +195,16 @@ def session_delete(*, session: TrainingSession, by) -> None:
         },
     )
     session.delete()
+
+
+@transaction.atomic
+def checkin_mode_set(*, session: TrainingSession, mode: str, by) -> TrainingSession:
+    """The session's trainer (or the team) chooses the printed poster or the room screen's changing code."""
+    from .attendance import _require_runner
+
+    _require_runner(by, session)
+    if mode not in CheckInMode.values:
+        raise ValueError(f"Unknown check-in mode {mode!r}")
+    session.checkin_mode = mode
+    TrainingSession.objects.filter(pk=session.pk).update(checkin_mode=mode)
+    return session

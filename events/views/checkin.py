@@ -13,12 +13,21 @@ from django.views.decorators.http import require_POST
 
 from crm import roles
 
+from .. import checkin_codes
 from ..errors import CheckInError
 from ..links import absolute_url
-from ..models import Attendance, Booking
+from ..models import Attendance, Booking, CheckInMode
 from ..qr import qr_png, qr_svg
 from ..selectors import desk_counts, desk_rows, session_roll, sessions_run_by
-from ..services import attendance_undo, checkin_token_regenerate, desk_mark, is_team, ticket_check_in
+from ..services import (
+    attendance_confirm,
+    attendance_undo,
+    checkin_mode_set,
+    checkin_token_regenerate,
+    desk_mark,
+    is_team,
+    ticket_check_in,
+)
 from .runner import runnable_session, runner_view
 
 __all__ = [
@@ -30,6 +39,9 @@ __all__ = [
     "session_poster",
     "session_qr",
     "checkin_code_reset",
+    "session_screen",
+    "session_screen_code",
+    "checkin_mode_view",
 ]
 
 
@@ -105,6 +117,10 @@ def desk_mark_view(request, pk):
             name = attendance.display_name
             attendance_undo(attendance=attendance, by=request.user)
             notice = f"{name}: mark taken back."
+        elif request.POST.get("action") == "confirm":
+            attendance = get_object_or_404(Attendance, pk=request.POST.get("attendance"), session=session)
+            attendance_confirm(attendance=attendance, by=request.user)
+            notice = f"{attendance.display_name}: confirmed present."
         else:
             booking = get_object_or_404(
                 Booking.objects.select_related("session", "user"), pk=request.POST.get("booking"), session=session
@@ -174,3 +190,61 @@ def checkin_code_reset(request, pk):
         request, "The check-in code has been replaced. Print or show the new poster: the old one no longer works."
     )
     return redirect("events:session_poster", pk=session.pk)
+
+
+def _screen_link(session) -> tuple[str, checkin_codes.ScreenCode]:
+    """The link the screen's QR code carries now: the check-in address with the current code."""
+    current = checkin_codes.screen_code(session)
+    return f"{_checkin_link(session)}?code={current.code}", current
+
+
+@runner_view
+def session_screen(request, pk):
+    """The room's screen (a projector): a QR code and a typed code that change every 25 seconds.
+
+    Trainers and the team only: the page shows the live code. static/js/checkin-screen.js fetches the next code.
+    """
+    session = runnable_session(request, pk)
+    url, current = _screen_link(session)
+    response = render(
+        request,
+        "events/session_screen.html",
+        {
+            "session": session,
+            "qr": qr_svg(url),
+            "code": current,
+            "short_link": _checkin_link(session),
+            "window": checkin_codes.WINDOW_SECONDS,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@runner_view
+def session_screen_code(request, pk):
+    """The screen's current QR code (SVG) and typed code, for the screen's script; never cached."""
+    session = runnable_session(request, pk)
+    url, current = _screen_link(session)
+    response = JsonResponse({"code": current.code, "url": url, "qr": qr_svg(url), "seconds_left": current.seconds_left})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@runner_view
+@require_POST
+def checkin_mode_view(request, pk):
+    """The trainer switches the session between the printed poster and the room screen's changing code."""
+    session = runnable_session(request, pk)
+    mode = request.POST.get("mode", "")
+    if mode not in CheckInMode.values:
+        messages.error(request, "Choose the printed poster or the room screen.")
+    else:
+        checkin_mode_set(session=session, mode=mode, by=request.user)
+        messages.success(
+            request,
+            "Self check-in now asks for the code on this screen: the poster's link alone checks nobody in."
+            if mode == CheckInMode.SCREEN
+            else "Self check-in now uses the printed poster: its link works without a code.",
+        )
+    return redirect("events:session_screen", pk=session.pk)

@@ -10,15 +10,24 @@ from django.views.decorators.cache import never_cache
 
 from crm import roles
 
+from .. import checkin_codes
 from ..emails import ticket_link
 from ..errors import CheckInError
 from ..forms import WalkInForm
-from ..models import Booking, TrainingSession
+from ..models import Booking, CheckInMode, TrainingSession
 from ..qr import qr_png
 from ..selectors import booking_attendance
-from ..services import can_run_checkin, checkin_window_check, self_check_in, ticket_check, ticket_check_in
+from ..services import (
+    can_run_checkin,
+    checkin_link_attendance,
+    checkin_link_claim,
+    checkin_window_check,
+    self_check_in,
+    ticket_check,
+    ticket_check_in,
+)
 
-__all__ = ["ticket", "ticket_qr", "self_checkin"]
+__all__ = ["ticket", "ticket_qr", "self_checkin", "checkin_link"]
 
 
 def _ticket(token: str) -> Booking | None:
@@ -76,28 +85,82 @@ def ticket_qr(request, token):
     return response
 
 
+def _refused(request, context, error, *, status=200):
+    return render(request, "events/self_checkin_result.html", {**context, "error": error}, status=status)
+
+
 @never_cache
 def self_checkin(request, token):
     """The session's QR code, scanned by someone in the room: they record their own attendance.
 
-    Signed in, one button; otherwise a short form, and a booking under the email
-    given is used, or they are recorded as a walk-in if the session allows it.
+    Signed in, one button; otherwise a short form, recorded as a self-declared walk-in (``self_check_in``).
+    When the session uses the room screen, the page first asks for the screen's code (the screen's QR code
+    carries it in ``?code=``); a current code gives the phone a presence pass that the form posts back.
+    Anonymous posts are limited per session (429).
     """
     session = TrainingSession.objects.select_related("course").filter(checkin_token=token).first()
     if session is None:
-        error = CheckInError("checkin_code_unknown")
-        return render(request, "events/self_checkin_result.html", {"error": error}, status=404)
+        return _refused(request, {}, CheckInError("checkin_code_unknown"), status=404)
     signed_in = request.user.is_authenticated
-    form = None if signed_in else WalkInForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = None if signed_in else WalkInForm(data)
     context = {"session": session, "form": form}
+    if request.method == "POST" and not signed_in and checkin_codes.self_checkin_throttled(session):
+        return _refused(request, context, CheckInError("self_checkin_busy"), status=429)
     try:
-        if request.method != "POST":
-            # Say straight away when check-in is not open, before anyone fills in the form.
-            checkin_window_check(session, timezone.now())
-        elif signed_in or form.is_valid():
-            details = {} if signed_in else form.cleaned_data
-            result = self_check_in(token=token, user=request.user if signed_in else None, **details)
-            return render(request, "events/self_checkin_result.html", {**context, "result": result})
+        checkin_window_check(session, timezone.now())
     except CheckInError as error:
-        return render(request, "events/self_checkin_result.html", {**context, "error": error})
+        return _refused(request, context, error)
+    screen = session.checkin_mode == CheckInMode.SCREEN
+    presence = (data or request.GET).get("presence", "")
+    code = (data or request.GET).get("code", "")
+    if screen and not checkin_codes.presence_pass_valid(session, presence):
+        presence = ""
+        if code and checkin_codes.screen_code_valid(session, code):
+            presence = checkin_codes.presence_pass(session)
+        elif request.method != "POST" or not code:
+            # Ask for the screen's code first: a photo of a poster or of the screen, sent out of the room, has none.
+            code_error = (
+                CheckInError("screen_code_wrong")
+                if code
+                else CheckInError("screen_code_needed")
+                if request.method == "POST"
+                else None
+            )
+            return render(
+                request,
+                "events/self_checkin_code.html",
+                {**context, "code_error": code_error, "code": code},
+                status=403 if code_error else 200,
+            )
+    context["presence"] = presence
+    if request.method == "POST" and (signed_in or form.is_valid()):
+        details = {} if signed_in else form.cleaned_data
+        try:
+            result = self_check_in(
+                token=token, user=request.user if signed_in else None, code=code, presence=presence, **details
+            )
+        except CheckInError as error:
+            if error.code in ("screen_code_needed", "screen_code_wrong"):
+                return render(
+                    request, "events/self_checkin_code.html", {**context, "code_error": error, "code": ""}, status=403
+                )
+            return _refused(request, context, error)
+        return render(request, "events/self_checkin_result.html", {**context, "result": result})
     return render(request, "events/self_checkin.html", context)
+
+
+@never_cache
+def checkin_link(request, token):
+    """The one-time link emailed to a typed address: its owner adds that check-in to their account (a POST)."""
+    try:
+        attendance, person = checkin_link_attendance(token)
+    except CheckInError as error:
+        return _refused(request, {}, error, status=404)
+    context = {"attendance": attendance, "session": attendance.session, "person": person}
+    if request.method == "POST":
+        try:
+            context["result"] = checkin_link_claim(token=token)
+        except CheckInError as error:
+            context["error"] = error
+    return render(request, "events/checkin_link.html", context)

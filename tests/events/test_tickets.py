@@ -23,6 +23,7 @@ from crm.models import User
 from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, SessionStatus, TrainingSession
 from events.services import (
+    attendance_confirm,
     booking_cancel,
     booking_create,
     checkin_token_regenerate,
@@ -318,7 +319,7 @@ def room(make_session, trainer):
     return start_soon(session)
 
 
-def test_a_booked_person_checks_in_by_email_without_signing_in(client, booked):
+def test_a_booked_person_not_signed_in_is_offered_sign_in_and_typing_their_email_marks_no_booking(client, booked):
     session = booked.session
     response = client.get(checkin_path(session))
     page = text(response)
@@ -327,11 +328,13 @@ def test_a_booked_person_checks_in_by_email_without_signing_in(client, booked):
     assert f'href="{login}"' in response.content.decode()
     assert "Booked? Sign in for one-tap check-in" in page
 
-    details = {**WALK_IN, "full_name": "Sam Taylor", "email": booked.user.email.upper()}
+    # Issue 10: a typed email is a self-declared walk-in of whoever typed it, never the booking's.
+    details = {**WALK_IN, "full_name": "Someone Typing", "email": booked.user.email.upper()}
     response = client.post(checkin_path(session), details)
-    assert "You're checked in, Sam Taylor" in text(response)
+    assert "You're checked in, Someone Typing" in text(response)
     attendance = Attendance.objects.get()
-    assert (attendance.booking, attendance.user, attendance.method) == (booked, booked.user, AttendanceMethod.SELF)
+    assert (attendance.booking, attendance.user, attendance.method) == (None, None, AttendanceMethod.WALK_IN)
+    assert attendance.self_declared
 
 
 def test_a_signed_in_person_checks_in_with_one_tap(client, booked):
@@ -373,7 +376,7 @@ def test_walk_ins_are_refused_when_the_session_does_not_allow_them(client, room)
     response = client.post(checkin_path(room), WALK_IN)
     page = text(response)
     assert "Not checked in" in page
-    assert MESSAGES["walk_ins_closed"].format(email=WALK_IN["email"]) in page
+    assert MESSAGES["walk_ins_sign_in"] in page  # it says nothing about the email typed
     assert not Attendance.objects.exists()
 
 
@@ -466,9 +469,15 @@ def test_a_walk_in_who_signs_up_and_verifies_their_email_gets_the_attendance(cli
     assert EmailAddress.objects.get(user=user).verified
 
     attendance = Attendance.objects.get()
-    assert attendance.user == user
+    assert attendance.user == user and attendance.self_declared
     client.force_login(user)
     with time_machine.travel(room.ends_at + dt.timedelta(minutes=1)):  # a certificate once the session has ended
+        my_training = client.get(reverse("events:my_training")).content.decode()
+    # Self-declared: no certificate until the trainer confirms the mark (issue 10).
+    assert reverse("events:certificate", args=[attendance.pk]) not in my_training
+    attendance_confirm(attendance=attendance, by=room.trainers.get())
+    with time_machine.travel(room.ends_at + dt.timedelta(minutes=1)):
+        client.force_login(user)
         my_training = client.get(reverse("events:my_training")).content.decode()
     assert reverse("events:certificate", args=[attendance.pk]) in my_training
 

@@ -241,12 +241,14 @@ def test_team_admin_lists_exports_and_edits_sessions(
         "checkin_opens_minutes": 30,
         "checkin_closes_minutes": 30,
         "allow_walk_ins": "on",
+        "checkin_mode": "screen",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit, data)
     assert response.status_code == 302, response.context["form"].errors
     session.refresh_from_db()
     assert session.venue == "Fulham Library" and session.sequence == 1
+    assert session.checkin_mode == "screen"  # issue 10: the session says which self check-in it uses
     assert len(mail.outbox) == 1
     bad = client.post(edit, {**data, "capacity": 0})
     assert bad.status_code == 200
