@@ -17,7 +17,17 @@ from crm.audit import audit_log
 from crm.services import PersonDataLine
 
 from .. import audit
-from ..models import Attendance, Booking, CalendarSubscription, ExternalCertificate, LessonProgress, TrainingReminder
+from ..models import (
+    Attendance,
+    Booking,
+    CalendarSubscription,
+    ColleagueInvitation,
+    ExternalCertificate,
+    LessonProgress,
+    TrainingReminder,
+    TrainingSession,
+)
+from .booking import _free_place, _lock, _promote_waiting
 
 if TYPE_CHECKING:
     from crm.models import User
@@ -29,6 +39,14 @@ def _their_attendances(user: User):
     if user.email:
         same |= Q(email__iexact=user.email)
     return Attendance.history.filter(same)
+
+
+def _their_invitations(user: User):
+    """Invitations they sent, and invitations to their address (which name them by email)."""
+    same = Q(invited_by=user)
+    if user.email:
+        same |= Q(email__iexact=user.email)
+    return ColleagueInvitation.objects.filter(same)
 
 
 def person_training_data(*, user: User) -> list[PersonDataLine]:
@@ -46,6 +64,11 @@ def person_training_data(*, user: User) -> list[PersonDataLine]:
             certificates.count(),
             "deleted, files removed from storage",
         ),
+        PersonDataLine(
+            "Colleague invitations they sent or were sent",
+            _their_invitations(user).count(),
+            "deleted (a place one still held goes back)",
+        ),
         PersonDataLine("Lesson progress", LessonProgress.objects.filter(user=user).count(), "deleted"),
         PersonDataLine("Training reminders sent", TrainingReminder.objects.filter(user=user).count(), "deleted"),
         PersonDataLine("Private calendar feed", CalendarSubscription.objects.filter(user=user).count(), "deleted"),
@@ -56,6 +79,14 @@ def person_training_data_erase(*, user: User, by) -> dict[str, int]:
     """Erase training's data about ``user`` inside the caller's transaction; certificate files go on commit."""
     attendances = _their_attendances(user)
     anonymised = attendances.update(full_name="", email="", job_role="", user=None)
+    # Held places come back with the places count: each pending invitation that held one frees it.
+    invitations = _their_invitations(user)
+    held = list(invitations.filter(status="pending", holds_place=True).values_list("session_id", flat=True))
+    invitations_deleted = invitations.delete()[1].get("events.ColleagueInvitation", 0)
+    for session_id in held:
+        session = _lock(TrainingSession(pk=session_id))
+        _free_place(session)
+        _promote_waiting(session)
     certificates = list(ExternalCertificate.objects.filter(user=user))
     files = [(certificate.file.storage, certificate.file.name) for certificate in certificates if certificate.file]
     ExternalCertificate.objects.filter(pk__in=[certificate.pk for certificate in certificates]).delete()
@@ -65,7 +96,11 @@ def person_training_data_erase(*, user: User, by) -> dict[str, int]:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
-    counts = {"attendances_anonymised": anonymised, "certificates_deleted": len(certificates)}
+    counts = {
+        "attendances_anonymised": anonymised,
+        "certificates_deleted": len(certificates),
+        "invitations_deleted": invitations_deleted,
+    }
     audit_log(audit.PERSON_DATA_ERASE, instance=user, user=by, person=user.pk, data=counts)
     return counts
 

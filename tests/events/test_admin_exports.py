@@ -22,7 +22,7 @@ from wagtail.models import ModelLogEntry
 from crm import roles
 from crm.exports import EXPORT_ACTION, SpreadsheetExportMixin
 from events.models import AttendanceMethod, CertificateStatus, ExternalCertificate, TrainingSession
-from events.services import attendance_record, booking_create
+from events.services import attendance_record, booking_create, colleagues_invite
 from tests.factories import OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,7 @@ def one_of_each(make_session, make_user, requirement):
         status=CertificateStatus.PENDING,
     )
     OrganisationFactory(name="Brook Green Primary School", ward=WardFactory(name="Brook Green"))
+    colleagues_invite(session=session, lead=ada, addresses=["cy@school.example.sch.uk"])
     return SimpleNamespace(session=session, requirement=requirement)
 
 
@@ -88,6 +89,7 @@ CASES = {
     "compliance:requirement": (lambda data: [data.requirement.pk], "bea@example.gov.uk", True),
     "organisations:index": (lambda data: [], "Brook Green Primary School", False),
     "wards:index": (lambda data: [], "Brook Green", False),
+    "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
 }
 
 

@@ -337,3 +337,18 @@ def test_the_team_sees_invitations_in_the_admin_and_nobody_changes_them_there(
     assert ColleagueInvitation.objects.get(pk=invitation.pk).status == InvitationStatus.PENDING
     client.force_login(make_user(roles.TRAINER))
     assert client.get(index).status_code in (302, 403)
+
+
+def test_deleting_a_person_deletes_invitations_to_their_address_and_gives_held_places_back(
+    make_session, make_user, lead, team_admin
+):
+    from crm.services import person_delete
+
+    session = make_session(capacity=1)
+    sam = make_user(roles.LEARNER, email="sam@school.example.sch.uk")
+    colleagues_invite(session=session, lead=lead, addresses=[sam.email])
+    waiting = booking_create(session=session, user=make_user(roles.LEARNER), join_waiting_list=True)
+    person_delete(actor=team_admin, user=sam)
+    assert not ColleagueInvitation.objects.filter(email__iexact="sam@school.example.sch.uk").exists()
+    assert Booking.objects.get(pk=waiting.pk).status == BookingStatus.CONFIRMED  # the held place went on
+    assert places_taken(session) == 1
