@@ -172,6 +172,25 @@ def has_role(user, *roles: str) -> bool:
     return PREVENT_ADMIN in names or any(role in names for role in roles)
 
 
+# The roles that reach people's records: the admin and the CRM (team admin, outreach officers),
+# registers and check-in desks (trainers), compliance lists (the team).
+STAFF_ROLES = (PREVENT_ADMIN, OUTREACH_OFFICER, TRAINER)
+
+
+def reaches_records(user) -> bool:
+    """True when the user's roles reach the admin, the CRM, registers or compliance lists.
+
+    Such a person must sign in with two-factor authentication (portal.middleware.MFARequiredMiddleware)
+    and is signed out when idle (StaffIdleTimeoutMiddleware). Django staff and superusers count,
+    as does anyone the team gave the admin by hand through a group of its own.
+    """
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff or user.is_superuser or has_role(user, *STAFF_ROLES) or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
 def role_required(*roles: str):
     """View decorator: sign-in required, then one of ``roles``; otherwise 403."""
 

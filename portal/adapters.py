@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -80,3 +81,17 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         login_throttle.remember_device(request, response, user)
         return response
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication in the site's words.
+
+    Switching the authenticator app off is allowed (it asks for the password or a code first):
+    it is how a person moves to a new phone, and MFARequiredMiddleware sends anyone who must
+    use it straight back to set it up again before they can open anything else.
+    """
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code is not right: enter the code your authenticator app shows now.",
+    }

@@ -7,9 +7,11 @@ def navigation(request):
     from crm import roles
     from events.models import TrainingIndexPage
 
+    from .middleware import MFA_NEXT_SESSION_KEY
     from .models import StandardPage
 
     user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
     training = TrainingIndexPage.objects.live().only("url_path").first()
     privacy = StandardPage.objects.live().public().filter(slug="privacy").only("url_path").first()
     return {
@@ -17,4 +19,6 @@ def navigation(request):
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         "training_url": training.url if training else None,
         "runs_sessions": bool(user and roles.has_role(user, roles.TRAINER)),
+        # Where someone sent to set up two-factor authentication was going: "Continue" once it is on.
+        "mfa_next_url": session.get(MFA_NEXT_SESSION_KEY) if session is not None else None,
     }

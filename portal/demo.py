@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import PageViewRestriction, Site
@@ -14,6 +17,10 @@ from crm.services import member_details_update, role_assign
 from .models import HomePage, StandardPage, TeamContactSettings
 
 DEMO_PASSWORD = "prevent-demo-2026"
+# The demo staff's authenticator app (two-factor authentication is required for the roles that reach
+# people's records). Published in the README, so only ever given to demo accounts: add it to an
+# authenticator app as a setup key, or run `manage.py demo_code` for the code it shows now.
+DEMO_TOTP_SECRET = "PREVENTDEMOSTAFFAPPKEYFORDEMOSXY"
 
 # (email, first, last, organisation, organisation type, job role, roles)
 DEMO_PEOPLE = (
@@ -142,7 +149,17 @@ def _person(email, first, last, organisation, organisation_type, job_role, role_
     EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     for role in role_list:
         role_assign(user=user, role=role)
+    if roles.reaches_records(User.objects.get(pk=user.pk)):
+        _demo_authenticator(user)
     return user
+
+
+def _demo_authenticator(user: User) -> None:
+    """The demo authenticator app (DEMO_TOTP_SECRET) and a set of recovery codes, as setting it up makes."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
 
 
 def _child_page(parent, model, slug, **fields):

@@ -1,3 +1,5 @@
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 
 from crm.models import OrganisationType, User
@@ -63,3 +65,43 @@ class ProfileForm(CleanTextFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         return profile_update(user=self.instance, **self.cleaned_data)
+
+
+# Two-factor authentication (allauth.mfa, settings.MFA_FORMS): a phone shows its number keypad for the code.
+CODE_WIDGET_ATTRS = {"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+
+
+class MFAAuthenticateForm(AuthenticateForm):
+    """Signing in, second step: the authenticator app's code, or a recovery code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code"
+        self.fields[
+            "code"
+        ].help_text = (
+            "The 6-digit code your authenticator app shows now. Lost your phone? Enter one of your recovery codes."
+        )
+        self.fields["code"].widget.attrs = dict(CODE_WIDGET_ATTRS)
+
+
+class MFAReauthenticateForm(ReauthenticateForm):
+    """Confirming it is you before changing two-factor authentication: a code, as when signing in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code"
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows now, or a recovery code."
+        self.fields["code"].widget.attrs = dict(CODE_WIDGET_ATTRS)
+
+
+class MFAActivateTOTPForm(ActivateTOTPForm):
+    """Setting up the authenticator app: the code it shows proves it holds the secret."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your authenticator app"
+        self.fields["code"].help_text = "The 6-digit code the app shows for this site."
+        self.fields["code"].widget.attrs = {
+            key: value for key, value in CODE_WIDGET_ATTRS.items() if key != "autofocus"
+        }

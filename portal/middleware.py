@@ -1,6 +1,12 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect
+from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from crm import roles
 
@@ -36,14 +42,61 @@ class StaffIdleTimeoutMiddleware:
     people's records. Everyone else keeps Django's usual session length.
     """
 
-    STAFF_ROLES = (roles.PREVENT_ADMIN, roles.OUTREACH_OFFICER, roles.TRAINER)
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and roles.has_role(user, *self.STAFF_ROLES):
+        if user is not None and user.is_authenticated and roles.reaches_records(user):
             # Setting the expiry marks the session modified, so each request moves the deadline on.
             request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
         return self.get_response(request)
+
+
+MFA_SETUP_NEEDED = (
+    "Your role gives you access to people's records, so your account needs two-factor authentication. "
+    "Set up an authenticator app on your phone to carry on."
+)
+# Where someone who has still to set up two-factor authentication was going: offered once it is set up.
+MFA_NEXT_SESSION_KEY = "portal_mfa_next"
+
+
+class MFARequiredMiddleware:
+    """People whose roles reach people's records use the site only once two-factor authentication is on.
+
+    Until they have an authenticator app (TOTP), every address but the account pages
+    (``/accounts/``: setting it up, signing out, password and email) and static files sends
+    them to set one up (a GET) or is refused (a POST or any other method): the admin, the CRM,
+    registers, desks and compliance lists, and every address added later, are covered without
+    a list to keep up to date. Once it is on, allauth asks for a code at every sign-in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.open_prefixes = tuple(
+            prefix
+            for prefix in ("/accounts/", settings.STATIC_URL, settings.MEDIA_URL, reverse("healthz"))
+            if prefix and prefix.startswith("/")
+        )
+        self.mfa_prefix = reverse("mfa_index")
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.open_prefixes)
+            and roles.reaches_records(user)
+            and not Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+        ):
+            if request.method not in ("GET", "HEAD"):
+                context = {"reason": MFA_SETUP_NEEDED, "mfa_setup_url": reverse("mfa_activate_totp")}
+                return HttpResponseForbidden(loader.get_template("403.html").render(context, request))
+            request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
+            messages.warning(request, MFA_SETUP_NEEDED)
+            return redirect("mfa_activate_totp")
+        response = self.get_response(request)
+        if request.path.startswith(self.mfa_prefix):
+            # The setup key and the recovery codes: never kept by a browser or proxy cache.
+            add_never_cache_headers(response)
+        return response

@@ -1,9 +1,13 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction, Site
 
+from crm import roles as crm_roles
 from crm.models import Organisation, OrganisationType, User, Ward
 from events.models import CoursePage, ReportingCategory, TrainingIndexPage
 from portal.models import StandardPage
@@ -12,6 +16,15 @@ from tests.pagetree import restore_home_page
 PASSWORD = "correct-horse-battery-staple"
 # The smallest file a PDF reader accepts: an external training certificate in tests.
 CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# The authenticator app's secret of every test user made with one (base32, as apps take it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, *, steps: int = 0) -> str:
+    """The code an authenticator app holding ``secret`` shows now (``steps`` periods of 30 s later or earlier)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + steps))
+
 
 # What a new member of council staff types into the sign-up form.
 SIGN_UP = {
@@ -50,6 +63,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Whoever must use two-factor authentication has it on, with TOTP_SECRET; ``totp=False``: not yet set up.
+
+        ``totp=True`` turns it on for anyone. Decided on a fresh copy, so no role or permission
+        is cached on the user the test holds.
+        """
+        if not create or extracted is False:
+            return
+        if extracted or crm_roles.reaches_records(User.objects.get(pk=self.pk)):
+            TOTP.activate(self, TOTP_SECRET)
 
 
 class WardFactory(factory.django.DjangoModelFactory):

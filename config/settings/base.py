@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Forms
     "crispy_forms",
     "crispy_bootstrap5",
@@ -86,8 +87,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.AdminAccessMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
+    # Two-factor authentication before anything else, the admin included.
+    "portal.middleware.MFARequiredMiddleware",
+    "portal.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -219,6 +222,20 @@ PORTAL_LOGIN_RATE_LIMITS = {
     "login_failed_new_device": "30/m/ip,5/5m/key",
     "login_failed_known_device": "5/5m/key",
 }
+# Two-factor authentication (allauth.mfa): an authenticator app's codes (TOTP), with recovery codes
+# for a lost phone. Required for everyone whose roles reach the admin, the CRM, registers or
+# compliance lists (crm.roles.reaches_records): portal.middleware.MFARequiredMiddleware sends them to
+# set it up before anything else, and they cannot switch it off (portal.adapters.MFAAdapter).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "portal.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "portal.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.forms.MFAActivateTOTPForm",
+}
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Prevent training and engagement")
+# A phone's clock a little fast or slow: the code of the 30 seconds before or after is accepted too.
+MFA_TOTP_TOLERANCE = 1
 # Behind a proxy, set how many add to X-Forwarded-For so addresses are the people's, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 

@@ -23,4 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (password for all: {portal_demo.DEMO_PASSWORD})")
         for email, _first, _last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(role_list):<22} {email}")
+        self.stdout.write(
+            "\nThe team admin, outreach officer and trainer also enter a code from an authenticator app"
+            f"\n(two-factor authentication). Add the setup key {portal_demo.DEMO_TOTP_SECRET} to one, or run"
+            "\n`.venv/bin/python manage.py demo_code` for the code it shows now."
+        )
         self.stdout.write("\nPortal: http://127.0.0.1:8000/   Team admin: http://127.0.0.1:8000/admin/")
