@@ -13,6 +13,13 @@ urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     # One sign-in for everyone: the admin's login page hands over to allauth's.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # And Wagtail's front-end one: as a plain Django LoginView it would skip allauth's email
+    # verification and throttle of wrong passwords (found by tests/test_permission_matrix.py).
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Sign-up is one transaction: if any step after the account is made fails, no half-made

@@ -32,9 +32,12 @@ class RoleGroupForm(GroupForm):
 
 class RoleGroupDeleteView(wagtail_groups.DeleteView):
     def dispatch(self, request, *args, **kwargs):
-        """A role group is never deleted: back to its edit page, saying why."""
+        """A role group is never deleted: back to its edit page, saying why.
+
+        Only to people who may delete groups: anyone else gets Wagtail's usual refusal.
+        """
         group = self.get_object()
-        if group.name in roles.ALL_ROLES:
+        if group.name in roles.ALL_ROLES and self.permission_policy.user_has_permission(request.user, "delete"):
             messages.error(request, ROLE_GROUP_DELETE_REFUSED)
             return redirect("wagtailusers_groups:edit", group.pk)
         return super().dispatch(request, *args, **kwargs)
