@@ -61,12 +61,15 @@ from events.models import (
     BookingStatus,
     CalendarSubscription,
     CertificateStatus,
+    ColleagueInvitation,
     CourseLesson,
     ExternalCertificate,
     ReportingCategory,
     TrainingRequirement,
     TrainingSession,
 )
+from events.services import invitation_token
+from events.services.attendance import checkin_link_url
 from portal.models import HomePage
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -100,6 +103,7 @@ LOGIN = "login"  # a redirect to /accounts/login/
 ADMIN_NO = "->/admin/"  # Wagtail's "Sorry, you do not have permission": back to the dashboard
 HOME = "->/"
 MY_TRAINING = "->/my-training/"
+REAUTH = "->/accounts/reauthenticate/"  # allauth asks for the password again before changing two-factor sign-in
 
 PUBLIC = (200,) * 9
 SIGNED_IN = (LOGIN, *(200,) * 8)
@@ -151,6 +155,22 @@ MATRIX: dict[str, tuple] = {
 
     # --- events: tickets and check-in ---------------------------------------------------------------------
     # Anyone holding a ticket's link sees the ticket; only the session's trainers and the team can check it in.
+    "events:invitation":  ("/invitations/{invitation_token}/",       *PUBLIC),
+    "events:invitation_withdraw": ("POST /my-training/invitations/{invitation.pk}/withdraw/", LOGIN, 404, 404, 404, MY_TRAINING, 404, 404, 404, 404),
+    "events:checkin_link": ("/checkin/link/{checkin_link_token}/",   *PUBLIC),
+    "events:session_screen": ("/teaching/sessions/{session.pk}/screen/", LOGIN, 200, 403, 200, 403, 403, 403, 403, 403),
+    "events:session_screen_code": ("/teaching/sessions/{session.pk}/screen/code.json", LOGIN, 200, 403, 200, 403, 403, 403, 403, 403),
+    "events:checkin_mode": ("POST /teaching/sessions/{session.pk}/checkin-mode/", LOGIN, "->/teaching/sessions/{session.pk}/screen/", 403, "->/teaching/sessions/{session.pk}/screen/", 403, 403, 403, 403, 403),
+    # Two-factor authentication (allauth.mfa): a person's own. The staff roles have an authenticator app (the
+    # factory gives them one, as MFA requires); the others have none, so there is nothing to turn off or view.
+    "mfa_index":          ("/accounts/2fa/",                           *SIGNED_IN),
+    "mfa_authenticate": ("/accounts/2fa/authenticate/",              LOGIN, *(MY_TRAINING,) * 8),
+    "mfa_reauthenticate": ("/accounts/2fa/reauthenticate/",            LOGIN, 200, 200, 200, *(REAUTH,) * 5),
+    "mfa_activate_totp": ("/accounts/2fa/totp/activate/",             LOGIN, *(REAUTH,) * 8),
+    "mfa_deactivate_totp": ("/accounts/2fa/totp/deactivate/",          LOGIN, REAUTH, REAUTH, REAUTH, *(404,) * 5),
+    "mfa_view_recovery_codes": ("/accounts/2fa/recovery-codes/",       LOGIN, *(404,) * 8),
+    "mfa_generate_recovery_codes": ("/accounts/2fa/recovery-codes/generate/", LOGIN, *(REAUTH,) * 8),
+    "mfa_download_recovery_codes": ("/accounts/2fa/recovery-codes/download/", LOGIN, *(404,) * 8),
     "events:ticket":      ("/t/{booking.ticket_token}/",             *PUBLIC),
     "events:ticket_qr":   ("/t/{booking.ticket_token}/qr.png",       *PUBLIC),
     "events:self_checkin": ("/checkin/{session.checkin_token}/",     *PUBLIC),
@@ -252,6 +272,21 @@ MATRIX: dict[str, tuple] = {
     "outbox:edit":        ("/admin/outbox/edit/{outbox.pk}/",          LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
     "outbox:delete":      ("/admin/outbox/delete/{outbox.pk}/",        LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
     "outbox:copy":        ("/admin/outbox/copy/{outbox.pk}/",          LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+
+    # --- Colleague invitations: the team looks; nobody adds, changes or deletes one there ----------------
+    "invitations:index":  ("/admin/training/invitations/",             *TEAM_ONLY),
+    "invitations:index_results": ("/admin/training/invitations/results/", *TEAM_ONLY),
+    "invitations:inspect": ("/admin/training/invitations/inspect/{invitation.pk}/", *TEAM_ONLY),
+    "invitations:history": ("/admin/training/invitations/history/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:history_results": ("/admin/training/invitations/history-results/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:usage":  ("/admin/training/invitations/usage/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:add":    ("/admin/training/invitations/new/",         LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:edit":   ("/admin/training/invitations/edit/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:delete": ("/admin/training/invitations/delete/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "invitations:copy":   ("/admin/training/invitations/copy/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    # People's records history: the audit log filtered by person, the team only.
+    "crm_people_history": ("/admin/reports/people-history/",           *TEAM_ONLY),
+    "crm_people_history_results": ("/admin/reports/people-history/results/", *TEAM_ONLY),
 
     # --- Project admin: Training ---------------------------------------------------------------------------
     "events_session_run": ("/admin/training/sessions/run/",            *TEAM_ONLY),
@@ -479,6 +514,16 @@ def build_world() -> SimpleNamespace:
         session=w.past_session, booking=past_booking, user=learner, full_name="Sam Taylor", email=learner.email
     )
     w.subscription = CalendarSubscription.objects.create(user=learner)
+    w.invitation = ColleagueInvitation.objects.create(
+        session=w.session,
+        invited_by=learner,
+        email="colleague@school.example.sch.uk",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    w.invitation_token = invitation_token(w.invitation)
+    # Someone typed the councillor's address at the door: a self-declared walk-in, and its one-time link.
+    typed = Attendance.objects.create(session=w.session, email=councillor.email, full_name="Typed", self_declared=True)
+    w.checkin_link_token = checkin_link_url(typed).rstrip("/").rsplit("/", 1)[-1]
 
     w.requirement = TrainingRequirement.objects.create(
         name="Prevent training for elected Members", external_certificate_name="Home Office Prevent e-learning"
