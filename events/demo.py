@@ -30,7 +30,7 @@ from .models import (
     TrainingIndexPage,
     TrainingSession,
 )
-from .services import SessionRun, attendance_record, booking_create, session_run_create, session_save
+from .services import SessionRun, attendance_record, booking_create, colleagues_invite, session_run_create, session_save
 from .working_days import is_working_day, next_working_day
 
 User = get_user_model()
@@ -402,6 +402,10 @@ def seed() -> dict[str, int]:
         booking_create(session=upcoming[0], user=person, booked_by=admin)
     if learner:
         booking_create(session=upcoming[1], user=learner, booked_by=learner)
+        # The learner invited two colleagues to the same session: one place held, waiting for their answer.
+        colleagues_invite(
+            session=upcoming[1], lead=learner, addresses=["sam.patel@example.gov.uk", "ann.lee@example.gov.uk"]
+        )
     # A session starting shortly, so the trainer can try the check-in desk and the poster on first run:
     # the one session on whatever day the demo is seeded, weekend or not.
     if trainer:

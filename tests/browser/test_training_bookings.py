@@ -76,3 +76,43 @@ def test_a_second_session_of_the_same_course_warns_first_on_a_phone(phone_page, 
     page.get_by_role("button", name="Book this session as well").click()
     page.get_by_role("heading", name="My training", exact=True).wait_for()
     assert Booking.objects.filter(user=person, status=BookingStatus.CONFIRMED).count() == 2
+
+
+def test_a_lead_invites_a_colleague_who_accepts_after_signing_in_on_a_phone(phone_page, wrap, make_user):
+    """Issue 10, item 1: the invitation's journey on a 360 px phone, axe on each page."""
+    from django.core import mail
+
+    from events.models import ColleagueInvitation
+    from tests.factories import PASSWORD
+
+    page = phone_page
+    lead = make_user(roles.LEARNER, first_name="Dana", last_name="Lead")
+    robin = make_user(roles.LEARNER, first_name="Robin", last_name="Okafor", email="robin.okafor@example.gov.uk")
+    session = make_session(wrap, days=10, capacity=5)
+    problems = {}
+
+    sign_in(page, lead)
+    page.goto(wrap.url + wrap.reverse_subpage("book", args=[session.pk]))
+    page.get_by_label("Colleagues' work email addresses").fill("robin.okafor@example.gov.uk")
+    problems["book page"] = problems_on(page)
+    page.get_by_role("button", name="Email these invitations").click()
+    section = page.get_by_role("region", name="Colleagues you invited")
+    section.get_by_text("Waiting for an answer").wait_for()
+    problems["my training"] = problems_on(page)
+    assert not Booking.objects.filter(user=robin).exists()
+    [message] = [m for m in mail.outbox if m.to == [robin.email]]
+    link = re.search(r"https?://[^/\s]+(/invitations/\S+)", message.body).group(1)
+    page.context.clear_cookies()
+
+    page.goto(link)
+    page.get_by_role("heading", name=re.compile("You are invited")).wait_for()
+    problems["invitation"] = problems_on(page)
+    page.get_by_role("link", name="Sign in to accept").click()
+    page.locator("#id_login").fill(robin.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Accept and book my place").click()
+    page.get_by_text("You have a place on this session").wait_for()
+    assert Booking.objects.get(user=robin).status == BookingStatus.CONFIRMED
+    assert ColleagueInvitation.objects.get().status == "accepted"
+    assert problems == {"book page": [], "my training": [], "invitation": []}
