@@ -84,18 +84,23 @@ def checkin_window_check(session: TrainingSession, now: dt.datetime, *, closes: 
         raise CheckInError("checkin_closed", closes=_when(session.checkin_closes_at))
 
 
+def _snapshot_of(attendance: Attendance, person) -> None:
+    """The attendance becomes the account's, with who they are today as its snapshot (not what anyone typed)."""
+    attendance.user = person
+    attendance.full_name = person.get_full_name()
+    attendance.organisation_name = getattr(person, "organisation_name", "")
+    attendance.organisation = getattr(person, "organisation", None)
+    attendance.organisation_type = getattr(person, "organisation_type", "")
+    attendance.job_role = getattr(person, "job_role", "")
+
+
 def _adopt(attendance: Attendance, *, user, booking: Booking | None, by, now: dt.datetime) -> Attendance:
     """A trusted mark (a trainer, a signed-in person) takes over a self-declared one of the same person.
 
     The snapshot becomes the account's, so a name typed by whoever made the self-declared mark does not stay.
     """
     if user is not None:
-        attendance.user = user
-        attendance.full_name = user.get_full_name()
-        attendance.organisation_name = getattr(user, "organisation_name", "")
-        attendance.organisation = getattr(user, "organisation", None)
-        attendance.organisation_type = getattr(user, "organisation_type", "")
-        attendance.job_role = getattr(user, "job_role", "")
+        _snapshot_of(attendance, user)
     if booking is not None and attendance.booking_id is None:
         attendance.booking = booking
     was_user = attendance.user_id
@@ -367,13 +372,8 @@ def checkin_link_claim(*, token: str) -> CheckInResult:
     booking = Booking.objects.filter(
         session=attendance.session, user=person, status=BookingStatus.CONFIRMED, attendance__isnull=True
     ).first()
-    attendance.user = person
     attendance.booking = booking
-    attendance.full_name = person.get_full_name()
-    attendance.organisation_name = getattr(person, "organisation_name", "")
-    attendance.organisation = getattr(person, "organisation", None)
-    attendance.organisation_type = getattr(person, "organisation_type", "")
-    attendance.job_role = getattr(person, "job_role", "")
+    _snapshot_of(attendance, person)
     attendance.save()
     if booking is not None and booking.no_show:
         Booking.objects.filter(pk=booking.pk).update(no_show=False)

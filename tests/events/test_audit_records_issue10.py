@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from crm import roles
 from crm.wagtail_hooks import BULK_PERSON_DELETE_REFUSED
 from events.models import Attendance, Booking, ExternalCertificate, TrainingSession
 from events.register_files import RegisterRow
@@ -30,22 +29,6 @@ from events.services import (
 from tests.factories import book_colleague
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trainer(make_user):
-    return make_user(roles.TRAINER, first_name="Helen", last_name="Price")
-
-
-@pytest.fixture
-def today_session(make_session, trainer):
-    """A session starting in ten minutes, run by ``trainer``: check-in is open."""
-    session = make_session(days=0, capacity=5)
-    session.starts_at = timezone.now() + dt.timedelta(minutes=10)
-    session.ends_at = session.starts_at + dt.timedelta(hours=2)
-    session.save()
-    session.trainers.add(trainer)
-    return session
 
 
 def logged(action, **data):

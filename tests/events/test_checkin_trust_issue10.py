@@ -53,19 +53,9 @@ def checkin_path(session) -> str:
 
 
 @pytest.fixture
-def trainer(make_user):
-    return make_user(roles.TRAINER, first_name="Helen", last_name="Price")
-
-
-@pytest.fixture
-def room(make_session, trainer):
+def room(today_session):
     """A session starting in ten minutes (check-in open), run by ``trainer``, walk-ins allowed."""
-    session = make_session(days=0, capacity=5)
-    session.starts_at = timezone.now() + dt.timedelta(minutes=10)
-    session.ends_at = session.starts_at + dt.timedelta(hours=2)
-    session.save()
-    session.trainers.add(trainer)
-    return session
+    return today_session
 
 
 @pytest.fixture

@@ -26,22 +26,6 @@ from events.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def trainer(make_user):
-    return make_user(roles.TRAINER, first_name="Helen", last_name="Price")
-
-
-@pytest.fixture
-def today_session(make_session, trainer):
-    """A session starting in ten minutes, run by ``trainer``: check-in is open."""
-    session = make_session(days=0, capacity=5)
-    session.starts_at = timezone.now() + dt.timedelta(minutes=10)
-    session.ends_at = session.starts_at + dt.timedelta(hours=2)
-    session.save()
-    session.trainers.add(trainer)
-    return session
-
-
 def decode(png: bytes) -> str:
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(results) == 1, "exactly one QR code in the image"
