@@ -1,5 +1,7 @@
 """Outreach visits and their topic tags: counts and places, never people."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -46,7 +48,7 @@ class OutreachVisit(models.Model):
     Free text never holds personal data (``crm.text.personal_data_check``).
     """
 
-    uuid = models.UUIDField("visit reference", unique=True, editable=False)
+    uuid = models.UUIDField("visit reference", unique=True, editable=False, default=uuid.uuid4)
     visited_at = models.DateTimeField("date and time")
     ward = models.ForeignKey("crm.Ward", on_delete=models.PROTECT, related_name="outreach_visits")
     organisation = models.ForeignKey(
@@ -103,6 +105,10 @@ class OutreachVisit(models.Model):
     def __str__(self):
         where = self.organisation.name if self.organisation_id else (self.venue or self.ward.name)
         return f"{self.get_contact_type_display()} – {where}, {self.visited_at:%d %b %Y}"
+
+    @property
+    def tag_names(self) -> str:
+        return ", ".join(tag.name for tag in self.tags.all())
 
     def clean(self):
         from crm.text import personal_data_errors
