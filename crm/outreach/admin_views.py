@@ -1,8 +1,8 @@
 """The team's screens for outreach: every visit (filters, CSV/XLSX export) and the topic tags."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.views.generic import FormView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -98,7 +98,7 @@ class OutreachImportView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.has_role(request.user):
-            raise PermissionDenied
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
