@@ -379,3 +379,31 @@ def test_the_team_imports_from_the_admin_with_a_dry_run(client, officer, place):
     assert not OutreachVisit.objects.exists()
     client.force_login(officer)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_team_adds_and_corrects_visits_in_the_admin_and_the_guard_applies(client, officer, ward):
+    team = UserFactory(roles=[roles.PREVENT_ADMIN])
+    client.force_login(team)
+    data = {
+        "visited_at": "2026-01-12 14:30",
+        "ward": ward.pk,
+        "organisation": "",
+        "venue": "Library",
+        "contact_type": "event",
+        "activity": "other",
+        "people_engaged": "30",
+        "partner_agencies": "",
+        "outcome": "",
+        "follow_up_on": "",
+        "notes": "",
+    }
+    with time_machine.travel(dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC)):
+        client.force_login(team)
+        refused = client.post(reverse("outreach_visits:add"), data | {"notes": "NI AB123456C"})
+        assert refused.status_code == 200
+        assert not OutreachVisit.objects.exists()
+        added = client.post(reverse("outreach_visits:add"), data)
+        assert added.status_code == 302
+    visit = OutreachVisit.objects.get()
+    assert (visit.officer, visit.venue, visit.people_engaged) == (team, "Library", 30)
+    assert visit.uuid is not None
