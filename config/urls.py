@@ -26,6 +26,7 @@ urlpatterns = [
     # account is left that could sign in (issue 10 item 6).
     path("accounts/signup/", transaction.atomic(account_views.signup), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("outreach/", include("crm.outreach.urls")),
     path("", include("portal.urls")),
     path("", include("events.urls")),
 ]

@@ -205,3 +205,7 @@ class OutboxMessage(models.Model):
     @property
     def recipients(self) -> str:
         return ", ".join(self.to)
+
+
+# Outreach visits (issue 11 section 2) live in their own module; imported here so Django finds them.
+from .outreach.models import ContactType, OutreachActivity, OutreachTag, OutreachVisit  # noqa: E402, F401

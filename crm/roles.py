@@ -45,10 +45,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "crm.view_organisation",
         "crm.add_organisation",
         "crm.change_organisation",
-        # Later issues add outreach visits and meetings here.
+        # Officers see every visit in the admin (counts and places) and its topic tags; they log and
+        # correct their own on the public site (/outreach/), where the 30-day rule lives
+        # (crm.outreach.services), so the admin's add and change stay with the team.
         "crm.view_outreachvisit",
-        "crm.add_outreachvisit",
-        "crm.change_outreachvisit",
+        "crm.view_outreachtag",
     ),
     TRAINER: (),
     LEARNER: (),

@@ -71,3 +71,78 @@ class CleanTextFormMixin:
                 multiline = isinstance(field.widget, forms.Textarea)
                 data.setlist(key, [clean_text(value, multiline=multiline) for value in data.getlist(key)])
         self.data = data
+
+
+# The personal-data guard (issue 11): outreach and other counts-not-people records refuse free
+# text that holds a way to reach or identify a person. Forms, imports and the API all call
+# ``personal_data_check``; nothing else decides what counts as personal data in free text.
+PERSONAL_DATA_KINDS = {
+    "email": "an email address",
+    "phone": "a UK phone number",
+    "postcode": "a UK postcode",
+    "ni_number": "a National Insurance number",
+}
+PERSONAL_DATA_REFUSED = (
+    "This looks like {kind} ({found}). Records of outreach hold counts and places, never people's "
+    "details: take it out (and write no names)."
+)
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# A run that starts like a UK number (0..., +44..., (0...) with digits, spaces, dots, hyphens or
+# brackets; it is a phone number only if it holds 10 or 11 digits once +44 reads as 0 (below),
+# so dates (12/03/2026), times (14:30) and counts never are.
+_PHONE = re.compile(r"(?<![\w/:.+-])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s().-]{7,16}\d(?![\w/:])")
+_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-HJKPSTUW\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+_NI_NUMBER = re.compile(
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE
+)
+
+
+def _phone_numbers(text: str) -> list[str]:
+    found = []
+    for match in _PHONE.finditer(text):
+        candidate = match.group(0).strip()
+        digits = re.sub(r"\D", "", candidate)
+        if digits.startswith("440"):
+            digits = digits[2:]
+        elif digits.startswith("44"):
+            digits = "0" + digits[2:]
+        if digits.startswith("0") and len(digits) in (10, 11) and digits[1] in "123578":
+            found.append(candidate)
+    return found
+
+
+def personal_data_check(text: str) -> list[str]:
+    """What personal data ``text`` holds, as messages to show the person (empty when none).
+
+    Refused: an email address, a UK phone number, a UK postcode, a National Insurance number.
+    Look-alikes pass: dates (12/03/2026, 2026-03-12), times (14:30), room numbers, years,
+    counts, course names such as "WRAP 2".
+    """
+    if not text:
+        return []
+    found: list[tuple[str, str]] = []
+    found += [("email", match) for match in _EMAIL.findall(text)]
+    without_emails = _EMAIL.sub(" ", text)
+    found += [("phone", match) for match in _phone_numbers(without_emails)]
+    found += [("ni_number", match.group(0)) for match in _NI_NUMBER.finditer(without_emails)]
+    found += [("postcode", match.group(0)) for match in _POSTCODE.finditer(without_emails)]
+    return [PERSONAL_DATA_REFUSED.format(kind=PERSONAL_DATA_KINDS[kind], found=value) for kind, value in found]
+
+
+def personal_data_errors(values: dict[str, str | None]) -> dict[str, list[str]]:
+    """``personal_data_check`` of several fields at once, keyed by field name (fields with none left out)."""
+    errors = {}
+    for name, value in values.items():
+        messages = personal_data_check(value or "")
+        if messages:
+            errors[name] = messages
+    return errors
+
+
+def refuse_personal_data(text: str) -> str:
+    """``text`` unchanged, or ``ValidationError`` naming the personal data it holds (for a form's ``clean_<field>``)."""
+    messages = personal_data_check(text)
+    if messages:
+        raise forms.ValidationError(messages, code="personal_data")
+    return text

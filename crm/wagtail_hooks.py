@@ -11,6 +11,7 @@ from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .models import Organisation, Ward
+from .outreach.admin_views import OutreachTagViewSet, OutreachVisitViewSet
 
 ROLE_GROUP_RENAME_REFUSED = (
     "This group is one of the site's roles and keeps its name: the site finds the role by it. Make a new group instead."
@@ -89,7 +90,7 @@ class WardViewSet(ExportModelViewSet):
 
 
 class CrmViewSetGroup(ModelViewSetGroup):
-    items = (OrganisationViewSet, WardViewSet)
+    items = (OrganisationViewSet, WardViewSet, OutreachVisitViewSet, OutreachTagViewSet)
     menu_label = "CRM"
     menu_icon = "group"
     menu_order = 200

@@ -19,6 +19,7 @@ def navigation(request):
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         "training_url": training.url if training else None,
         "runs_sessions": bool(user and roles.has_role(user, roles.TRAINER)),
+        "logs_outreach": bool(user and roles.has_role(user, roles.OUTREACH_OFFICER)),
         # Where someone sent to set up two-factor authentication was going: "Continue" once it is on.
         "mfa_next_url": session.get(MFA_NEXT_SESSION_KEY) if session is not None else None,
     }

@@ -54,7 +54,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site, get_page_models
 
 from crm import roles
-from crm.models import OrganisationType, OutboxMessage
+from crm.models import OrganisationType, OutboxMessage, OutreachTag
+from crm.outreach.services import outreach_visit_log
 from events.models import (
     Attendance,
     Booking,
@@ -284,6 +285,34 @@ MATRIX: dict[str, tuple] = {
     "invitations:edit":   ("/admin/training/invitations/edit/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
     "invitations:delete": ("/admin/training/invitations/delete/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
     "invitations:copy":   ("/admin/training/invitations/copy/{invitation.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    # --- Outreach (issue 11 §2): officers log and correct their own visits on the public site ---------------
+    "outreach:visits":    ("/outreach/",                               *ADMIN_ROLES),
+    "outreach:new":       ("/outreach/new/",                           *ADMIN_ROLES),
+    # The outreach officer's own visit (within 30 days); the team changes anyone's.
+    "outreach:edit":      ("/outreach/{outreach_visit.pk}/edit/",      *ADMIN_ROLES),
+    # The phone's sync: JSON answers (401 signed out; 400 as the POST carries no visit).
+    "outreach:sync":      ("POST /outreach/visits.json",               401, 400, 400, *(403,) * 6),
+    "outreach:service_worker": ("/outreach/sw.js",                     *PUBLIC),
+    "outreach_visits:index": ("/admin/crm/outreach-visits/",           *ADMIN_ROLES),
+    "outreach_visits:index_results": ("/admin/crm/outreach-visits/results/", *ADMIN_ROLES),
+    "outreach_visits:add": ("/admin/crm/outreach-visits/new/",         *TEAM_ONLY),
+    "outreach_visits:edit": ("/admin/crm/outreach-visits/edit/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:delete": ("/admin/crm/outreach-visits/delete/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:history": ("/admin/crm/outreach-visits/history/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:history_results": ("/admin/crm/outreach-visits/history-results/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:usage": ("/admin/crm/outreach-visits/usage/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:copy": ("/admin/crm/outreach-visits/copy/{outreach_visit.pk}/", *TEAM_ONLY),
+    "outreach_visits:import": ("/admin/crm/outreach-visits/import/",   *TEAM_ONLY),
+    "outreach_tags:index": ("/admin/crm/outreach-tags/",               *ADMIN_ROLES),
+    "outreach_tags:index_results": ("/admin/crm/outreach-tags/results/", *ADMIN_ROLES),
+    "outreach_tags:add":  ("/admin/crm/outreach-tags/new/",            *TEAM_ONLY),
+    "outreach_tags:edit": ("/admin/crm/outreach-tags/edit/{outreach_tag.pk}/", *TEAM_ONLY),
+    "outreach_tags:delete": ("/admin/crm/outreach-tags/delete/{outreach_tag.pk}/", *TEAM_ONLY),
+    "outreach_tags:history": ("/admin/crm/outreach-tags/history/{outreach_tag.pk}/", *TEAM_ONLY),
+    "outreach_tags:history_results": ("/admin/crm/outreach-tags/history-results/{outreach_tag.pk}/", *TEAM_ONLY),
+    "outreach_tags:usage": ("/admin/crm/outreach-tags/usage/{outreach_tag.pk}/", *TEAM_ONLY),
+    "outreach_tags:copy": ("/admin/crm/outreach-tags/copy/{outreach_tag.pk}/", *TEAM_ONLY),
+
     # People's records history: the audit log filtered by person, the team only.
     "crm_people_history": ("/admin/reports/people-history/",           *TEAM_ONLY),
     "crm_people_history_results": ("/admin/reports/people-history/results/", *TEAM_ONLY),
@@ -541,6 +570,18 @@ def build_world() -> SimpleNamespace:
 
     w.ward = WardFactory(name="Addison")
     w.organisation = OrganisationFactory(name="Brook Green Primary School", ward=w.ward)
+    w.outreach_tag = OutreachTag.objects.create(name="Online harms")
+    w.outreach_visit, _ = outreach_visit_log(
+        officer=w.users["outreach"],
+        uuid="8d6f1f44-3c1f-4a57-8b55-7c1f0d5e2a10",
+        visited_at=timezone.now() - dt.timedelta(days=1),
+        ward=w.ward,
+        organisation=w.organisation,
+        contact_type="face_to_face",
+        activity="assembly",
+        people_engaged=120,
+        tags=[w.outreach_tag],
+    )
     w.outbox = OutboxMessage.objects.create(
         from_email="prevent@example.gov.uk", to=[learner.email], subject="Your booking", next_attempt_at=timezone.now()
     )

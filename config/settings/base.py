@@ -108,6 +108,9 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
+        # Log a visit works offline: its service worker and web app manifest come from this site.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

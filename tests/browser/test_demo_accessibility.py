@@ -79,6 +79,8 @@ def start_paths(user: User | None) -> list[str]:
     paths = ["/", "/my-training/", "/account/"]
     if roles.has_role(user, roles.TRAINER) or user.has_perm("wagtailadmin.access_admin"):
         paths += ["/teaching/"] + [f"/teaching/sessions/{door.pk}/{page}/" for page in ("desk", "poster", "register")]
+    if roles.has_role(user, roles.OUTREACH_OFFICER):
+        paths += ["/outreach/", "/outreach/new/"]
     if user.has_perm("wagtailadmin.access_admin"):
         paths += ["/admin/"]
     return paths
@@ -120,6 +122,8 @@ def test_every_page_of_the_seeded_demo_passes_axe_and_fits_a_phone(browser, live
     trainer = crawls[[row[0] for row in DEMO_PEOPLE].index("trainer@demo.example") + 1]
     assert any(path.endswith("/desk/") for path in trainer.pages), "the trainer's desk was not scanned"
     assert any(path.startswith("/my-training/certificates/") for result in crawls for path in result.pages)
+    officer = crawls[[row[0] for row in DEMO_PEOPLE].index("outreach.officer@demo.example") + 1]
+    assert {"/outreach/", "/outreach/new/"} <= set(officer.pages), "the officer's outreach pages were not scanned"
 
     # An allow-list entry nothing matched any more (a Wagtail upgrade fixed it) should go.
     violations = [violation for result in crawls for violation in result.violations]

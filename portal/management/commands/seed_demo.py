@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from crm import demo as crm_demo
+from crm.outreach import demo as outreach_demo
 from crm.roles import sync_roles
 from events import demo as events_demo
 from portal import demo as portal_demo
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             counts.update(crm_demo.seed())
             counts.update(portal_demo.seed())
+            counts.update(outreach_demo.seed())  # logged by the demo outreach officer, made just above
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
