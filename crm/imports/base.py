@@ -126,17 +126,20 @@ class ImportPlan:
         )
         return f"{counts} Dry run: nothing was saved." if self.dry_run else f"{counts} Saved."
 
-    def lines(self) -> list[str]:
-        """The whole report, as ``manage.py`` prints it."""
-        lines = [self.summary()]
-        sections = (
+    def sections(self) -> list[tuple[str, list[PlannedChange]]]:
+        """The changes under their headings; one renamed and closed appears under both."""
+        return [
             ("New", self.new),
             ("Renamed", self.renamed),
             ("Closed", self.closed),
             ("Reopened", self.reopened),
             ("Other changes", [change for change in self.updated if not change.renamed and not change.status_change]),
-        )
-        for heading, changes in sections:
+        ]
+
+    def lines(self) -> list[str]:
+        """The whole report, as ``manage.py`` prints it."""
+        lines = [self.summary()]
+        for heading, changes in self.sections():
             if changes:
                 lines.append(f"{heading} ({len(changes)}):")
                 lines += [f"  {change.describe()}" for change in changes]
