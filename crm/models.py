@@ -290,7 +290,7 @@ class LawfulBasis(models.TextChoices):
     CONSENT = "consent", "Consent"
 
 
-class Contact(index.Indexed, models.Model):
+class Contact(models.Model):
     """A named person at an organisation the team works with: a head teacher, a DSL, an imam, a centre manager.
 
     A contact is not an account: most never sign in. When the person has an account, ``user``
@@ -340,13 +340,6 @@ class Contact(index.Indexed, models.Model):
         MultiFieldPanel([FieldPanel("lawful_basis"), FieldPanel("lawful_basis_note")], heading="Lawful basis"),
         FieldPanel("user"),
         FieldPanel("notes"),
-    ]
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.SearchField("role"),
-        index.SearchField("email"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
     ]
 
     class Meta:
