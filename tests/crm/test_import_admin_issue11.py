@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from crm import roles
-from crm.imports import ORGANISATION_COLUMNS
 from crm.import_admin import PREVIEW_EXPIRED
+from crm.imports import ORGANISATION_COLUMNS
 from crm.models import Contact, EstablishmentStatus, Organisation
 from crm.services import person_delete, person_delete_preview
 from tests.crm.test_imports_issue11 import borough, organisations_csv, renamed_and_closed_file  # noqa: F401
