@@ -45,6 +45,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "crm.view_organisation",
         "crm.add_organisation",
         "crm.change_organisation",
+        # Named people at organisations: officers keep them up to date; only the team deletes.
+        "crm.view_contact",
+        "crm.add_contact",
+        "crm.change_contact",
+        # Later issues add meetings here.
         # Officers see every visit in the admin (counts and places) and its topic tags; they log and
         # correct their own on the public site (/outreach/), where the 30-day rule lives
         # (crm.outreach.services), so the admin's add and change stay with the team.

@@ -155,6 +155,11 @@ def person_delete_preview(*, user: User) -> list[PersonDataLine]:
     lines = [
         PersonDataLine("Account: name, email, organisation, job role, Member details and roles", 1, "deleted"),
         PersonDataLine(
+            "Contacts at organisations linked to their account",
+            user.contacts.count(),
+            "kept, no longer linked to an account (a contact is the team's record, not the account)",
+        ),
+        PersonDataLine(
             "Audit-log entries about them",
             ModelLogEntry.objects.filter(data__person=user.pk).count(),
             "kept, with their name and email taken out",
@@ -183,6 +188,8 @@ def person_delete(*, actor: User, user: User) -> list[PersonDataLine]:
     user = type(user).objects.select_for_update().get(pk=user.pk)
     lines = person_delete_preview(user=user)
     person_deleting.send(sender=type(user), user=user, by=actor)
+    # A contact is not an account: the team keeps it on its own lawful basis, unlinked.
+    user.contacts.update(user=None)
     _audit_entries_anonymise(user)
     pk = user.pk
     audit_log(

@@ -10,7 +10,7 @@ from wagtail.users.views import groups as wagtail_groups
 from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
-from .models import Organisation, Ward
+from .models import Contact, Organisation, Ward
 from .outreach.admin_views import OutreachTagViewSet, OutreachVisitViewSet
 
 ROLE_GROUP_RENAME_REFUSED = (
@@ -57,15 +57,18 @@ class OrganisationViewSet(ExportModelViewSet):
     url_prefix = "crm/organisations"
     icon = "group"
     menu_label = "Organisations"
-    list_display = ["name", "organisation_type", "ward", "postcode", "is_active"]
-    list_filter = ["organisation_type", "ward", "is_active"]
+    list_display = ["name", "organisation_type", "ward", "postcode", "establishment_status", "is_active"]
+    list_filter = ["organisation_type", "phase", "establishment_status", "ward", "is_active"]
     search_fields = ["name", "postcode", "urn"]
     list_export = [
         "name",
         "organisation_type",
         "urn",
+        "phase",
+        "establishment_status",
         "ward",
         "address",
+        "town",
         "postcode",
         "email",
         "phone",
@@ -74,6 +77,35 @@ class OrganisationViewSet(ExportModelViewSet):
     ]
     export_filename = "organisations"
     export_names_people = False  # general contact addresses, not people's
+
+
+class ContactViewSet(ExportModelViewSet):
+    """Named people at organisations: the team all of it; outreach officers view, add and change (crm.roles)."""
+
+    model = Contact
+    name = "contacts"
+    url_prefix = "crm/contacts"
+    icon = "user"
+    menu_label = "Contacts"
+    list_display = ["name", "role", "organisation", "email", "phone", "preferred_contact"]
+    list_filter = ["organisation__organisation_type", "lawful_basis", "preferred_contact", "organisation__ward"]
+    search_fields = ["name", "role", "email", "organisation__name"]
+    list_export = [
+        "name",
+        "role",
+        "organisation",
+        "organisation__organisation_type",
+        "email",
+        "phone",
+        "preferred_contact",
+        "lawful_basis",
+        "lawful_basis_note",
+        "user__email",
+        "notes",
+    ]
+    export_headings = {"organisation__organisation_type": "Organisation type", "user__email": "Account"}
+    export_filename = "contacts"
+    export_names_people = True  # named people: every download is in the audit log
 
 
 class WardViewSet(ExportModelViewSet):
@@ -90,10 +122,30 @@ class WardViewSet(ExportModelViewSet):
 
 
 class CrmViewSetGroup(ModelViewSetGroup):
-    items = (OrganisationViewSet, WardViewSet, OutreachVisitViewSet, OutreachTagViewSet)
+    items = (OrganisationViewSet, ContactViewSet, WardViewSet, OutreachVisitViewSet, OutreachTagViewSet)
     menu_label = "CRM"
     menu_icon = "group"
     menu_order = 200
+
+    def get_submenu_items(self):
+        from .import_admin import ImportMenuItem
+
+        return [
+            *super().get_submenu_items(),
+            ImportMenuItem("Import organisations", reverse("crm_import", args=["schools"]), icon_name="download"),
+        ]
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    """CRM → Import organisations (crm/import_admin.py): GIAS and spreadsheets, the team only."""
+    from .import_admin import import_confirm_view, import_template_view, import_view
+
+    return [
+        path("crm/import/<slug:kind>/", import_view, name="crm_import"),
+        path("crm/import/<slug:kind>/confirm/", import_confirm_view, name="crm_import_confirm"),
+        path("crm/import-template/organisations.<str:fmt>", import_template_view, name="crm_import_template"),
+    ]
 
 
 @hooks.register("register_admin_viewset")

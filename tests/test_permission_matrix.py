@@ -54,7 +54,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site, get_page_models
 
 from crm import roles
-from crm.models import OrganisationType, OutboxMessage, OutreachTag
+from crm.models import Contact, OrganisationType, OutboxMessage, OutreachTag
 from crm.outreach.services import outreach_visit_log
 from events.models import (
     Attendance,
@@ -250,6 +250,19 @@ MATRIX: dict[str, tuple] = {
     "organisations:history_results": ("/admin/crm/organisations/history-results/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:usage": ("/admin/crm/organisations/usage/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:copy": ("/admin/crm/organisations/copy/{organisation.pk}/", *ADMIN_ROLES),
+    "contacts:index":     ("/admin/crm/contacts/",                     *ADMIN_ROLES),
+    "contacts:index_results": ("/admin/crm/contacts/results/",         *ADMIN_ROLES),
+    "contacts:add":       ("/admin/crm/contacts/new/",                 *ADMIN_ROLES),
+    "contacts:edit":      ("/admin/crm/contacts/edit/{contact.pk}/",   *ADMIN_ROLES),
+    "contacts:delete":    ("/admin/crm/contacts/delete/{contact.pk}/", *TEAM_ONLY),
+    "contacts:history":   ("/admin/crm/contacts/history/{contact.pk}/", *ADMIN_ROLES),
+    "contacts:history_results": ("/admin/crm/contacts/history-results/{contact.pk}/", *ADMIN_ROLES),
+    "contacts:usage":     ("/admin/crm/contacts/usage/{contact.pk}/",  *ADMIN_ROLES),
+    "contacts:copy":      ("/admin/crm/contacts/copy/{contact.pk}/",   *ADMIN_ROLES),
+    "crm_import":         ("/admin/crm/import/schools/",               *TEAM_ONLY),
+    "crm_import [organisations]": ("/admin/crm/import/organisations/", *TEAM_ONLY),
+    "crm_import_confirm": ("POST /admin/crm/import/schools/confirm/",  LOGIN, "->/admin/crm/import/schools/", ADMIN_NO, *(403,) * 6),
+    "crm_import_template": ("/admin/crm/import-template/organisations.xlsx", *TEAM_ONLY),
     "wards:index":        ("/admin/crm/wards/",                        *ADMIN_ROLES),
     "wards:index_results": ("/admin/crm/wards/results/",               *ADMIN_ROLES),
     "wards:add":          ("/admin/crm/wards/new/",                    *TEAM_ONLY),
@@ -582,6 +595,7 @@ def build_world() -> SimpleNamespace:
         people_engaged=120,
         tags=[w.outreach_tag],
     )
+    w.contact = Contact.objects.create(name="Helen Carter", role="Head teacher", organisation=w.organisation)
     w.outbox = OutboxMessage.objects.create(
         from_email="prevent@example.gov.uk", to=[learner.email], subject="Your booking", next_attempt_at=timezone.now()
     )

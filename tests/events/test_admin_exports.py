@@ -21,6 +21,7 @@ from wagtail.models import ModelLogEntry
 
 from crm import roles
 from crm.exports import EXPORT_ACTION, SpreadsheetExportMixin
+from crm.models import Contact
 from events.models import AttendanceMethod, CertificateStatus, ExternalCertificate, TrainingSession
 from events.services import attendance_record, booking_create, colleagues_invite
 from tests.factories import OrganisationFactory, WardFactory
@@ -75,7 +76,8 @@ def one_of_each(make_session, make_user, requirement):
         file="certificates/bea.pdf",
         status=CertificateStatus.PENDING,
     )
-    OrganisationFactory(name="Brook Green Primary School", ward=WardFactory(name="Brook Green"))
+    school = OrganisationFactory(name="Brook Green Primary School", ward=WardFactory(name="Brook Green"))
+    Contact.objects.create(name="Helen Carter", role="Head teacher", organisation=school)
     colleagues_invite(session=session, lead=ada, addresses=["cy@school.example.sch.uk"])
     return SimpleNamespace(session=session, requirement=requirement)
 
@@ -89,6 +91,7 @@ CASES = {
     "compliance:requirement": (lambda data: [data.requirement.pk], "bea@example.gov.uk", True),
     "organisations:index": (lambda data: [], "Brook Green Primary School", False),
     "wards:index": (lambda data: [], "Brook Green", False),
+    "contacts:index": (lambda data: [], "Helen Carter", True),
     "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
 }
 
