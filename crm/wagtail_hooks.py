@@ -11,6 +11,7 @@ from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .models import Organisation, Ward
+from .timeline_admin import OrganisationEditView, OrganisationIndexView, OrganisationTimelineView
 
 ROLE_GROUP_RENAME_REFUSED = (
     "This group is one of the site's roles and keeps its name: the site finds the role by it. Make a new group instead."
@@ -73,6 +74,15 @@ class OrganisationViewSet(ExportModelViewSet):
     ]
     export_filename = "organisations"
     export_names_people = False  # general contact addresses, not people's
+    # The engagement timeline (crm/timeline_admin.py): linked from each row and the edit page, team only.
+    index_view_class = OrganisationIndexView
+    edit_view_class = OrganisationEditView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("timeline/<int:pk>/", OrganisationTimelineView.as_view(), name="timeline"),
+        ]
 
 
 class WardViewSet(ExportModelViewSet):

@@ -249,6 +249,7 @@ MATRIX: dict[str, tuple] = {
     "organisations:history_results": ("/admin/crm/organisations/history-results/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:usage": ("/admin/crm/organisations/usage/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:copy": ("/admin/crm/organisations/copy/{organisation.pk}/", *ADMIN_ROLES),
+    "organisations:timeline": ("/admin/crm/organisations/timeline/{organisation.pk}/", *TEAM_ONLY),
     "wards:index":        ("/admin/crm/wards/",                        *ADMIN_ROLES),
     "wards:index_results": ("/admin/crm/wards/results/",               *ADMIN_ROLES),
     "wards:add":          ("/admin/crm/wards/new/",                    *TEAM_ONLY),
