@@ -32,8 +32,42 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class SchoolPhase(models.TextChoices):
+    """A school's phase, as the team counts schools (``crm.imports.gias`` derives it from GIAS)."""
+
+    NURSERY = "nursery", "Nursery"
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ALL_THROUGH = "all_through", "All-through"
+    SPECIAL = "special", "Special"
+    PRU = "pru", "Pupil referral unit or alternative provision"
+    POST_16 = "post_16", "Post-16 or further education"
+    INDEPENDENT = "independent", "Independent"
+
+
+class EstablishmentStatus(models.TextChoices):
+    """Whether the organisation still exists: for schools, GIAS's establishment status."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def schools(self):
+        return self.filter(organisation_type=OrganisationType.SCHOOL)
+
+    def open_schools(self):
+        """The borough's schools that are open (GIAS's status), whether or not the team hides them in choices."""
+        return self.schools().filter(establishment_status=EstablishmentStatus.OPEN)
+
+
 class Organisation(index.Indexed, models.Model):
-    """A school, faith group, community organisation or partner the team works with."""
+    """A school, faith group, community organisation or partner the team works with.
+
+    Two flags, two owners: ``establishment_status`` says whether the place exists (for schools, as
+    GIAS says: the import keeps it); ``is_active`` is the team's own switch for whether it is offered
+    in choices and lists. A school that closes is made inactive too; the team may hide an open one.
+    """
 
     name = models.CharField(max_length=200)
     organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices)
@@ -45,20 +79,43 @@ class Organisation(index.Indexed, models.Model):
         validators=[urn_validator],
         help_text="Schools only: the DfE unique reference number.",
     )
-    address = models.TextField(blank=True)
+    phase = models.CharField(
+        max_length=20, choices=SchoolPhase.choices, blank=True, help_text="Schools only: the phase of education."
+    )
+    establishment_status = models.CharField(
+        "status",
+        max_length=10,
+        choices=EstablishmentStatus.choices,
+        default=EstablishmentStatus.OPEN,
+        help_text="Whether it still exists. For schools, the GIAS import keeps this up to date.",
+    )
+    address = models.TextField(
+        blank=True, help_text="Street and locality; the town and postcode have boxes of their own."
+    )
+    town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     email = models.EmailField(blank=True, help_text="A general address, not a person's.")
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
-    is_active = models.BooleanField("active", default=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Offered in choices and lists. A school that closes is made inactive."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     panels = [
         FieldPanel("name"),
-        FieldRowPanel([FieldPanel("organisation_type"), FieldPanel("urn")]),
+        FieldRowPanel([FieldPanel("organisation_type"), FieldPanel("establishment_status")]),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("urn"), FieldPanel("phase")])], heading="Schools"),
         MultiFieldPanel(
-            [FieldPanel("address"), FieldRowPanel([FieldPanel("postcode"), FieldPanel("ward")])], heading="Where"
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("town"), FieldPanel("postcode")]),
+                FieldPanel("ward"),
+            ],
+            heading="Where",
         ),
         MultiFieldPanel([FieldPanel("email"), FieldPanel("phone"), FieldPanel("website")], heading="Contact"),
         FieldPanel("is_active"),
@@ -67,15 +124,24 @@ class Organisation(index.Indexed, models.Model):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("postcode"),
+        index.SearchField("urn"),
+        index.AutocompleteField("urn"),
         index.FilterField("organisation_type"),
+        index.FilterField("establishment_status"),
+        index.FilterField("is_active"),
     ]
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["urn"], condition=~models.Q(urn=""), name="unique_school_urn"),
-            models.UniqueConstraint(fields=["name", "postcode"], name="unique_organisation_name_postcode"),
+            # Schools are told apart by URN: an academy conversion opens a new URN with the old name and
+            # postcode while the old one closes, so name and postcode are unique only among the rest.
+            models.UniqueConstraint(
+                fields=["name", "postcode"], condition=models.Q(urn=""), name="unique_organisation_name_postcode"
+            ),
         ]
+        permissions = [("import_organisations", "Can import organisations and schools from a file")]
 
     def __str__(self):
         return self.name
@@ -85,6 +151,8 @@ class Organisation(index.Indexed, models.Model):
             raise ValidationError({"urn": "Enter the school's 6-digit URN."})
         if self.organisation_type != OrganisationType.SCHOOL and self.urn:
             raise ValidationError({"urn": "Only schools have a URN: clear this box or make the type a school."})
+        if self.organisation_type != OrganisationType.SCHOOL and self.phase:
+            raise ValidationError({"phase": "Only schools have a phase: clear this box or make the type a school."})
         if self.postcode:
             self.postcode = self.postcode.upper().strip()
 
@@ -205,6 +273,87 @@ class OutboxMessage(models.Model):
     @property
     def recipients(self) -> str:
         return ", ".join(self.to)
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+    ANY = "any", "No preference"
+
+
+class LawfulBasis(models.TextChoices):
+    """The UK GDPR Article 6 basis on which the team holds a contact's details."""
+
+    PUBLIC_TASK = "public_task", "Public task (the Prevent duty)"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+    CONSENT = "consent", "Consent"
+
+
+class Contact(index.Indexed, models.Model):
+    """A named person at an organisation the team works with: a head teacher, a DSL, an imam, a centre manager.
+
+    A contact is not an account: most never sign in. When the person has an account, ``user``
+    links the two; deleting the account (``crm.services.person_delete``) unlinks the contact and
+    keeps it, as the team holds it on its own lawful basis.
+    """
+
+    name = models.CharField(max_length=200)
+    role = models.CharField("role or title", max_length=200, blank=True, help_text="e.g. Head teacher, DSL, Imam")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField("work email", blank=True)
+    phone = models.CharField("work phone", max_length=40, blank=True)
+    preferred_contact = models.CharField(
+        "prefers contact by", max_length=20, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    lawful_basis = models.CharField(
+        max_length=30,
+        choices=LawfulBasis.choices,
+        default=LawfulBasis.PUBLIC_TASK,
+        help_text="Why the team may hold these details (UK GDPR Article 6).",
+    )
+    lawful_basis_note = models.TextField(
+        "lawful basis note",
+        blank=True,
+        help_text="e.g. when and how consent was given, or the interest weighed. No sensitive details.",
+    )
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name="account",
+        help_text="Only if this person also has an account on the site. A contact is not an account.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("role")]),
+        FieldPanel("organisation"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]), FieldPanel("preferred_contact")],
+            heading="How to reach them",
+        ),
+        MultiFieldPanel([FieldPanel("lawful_basis"), FieldPanel("lawful_basis_note")], heading="Lawful basis"),
+        FieldPanel("user"),
+        FieldPanel("notes"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("role"),
+        index.SearchField("email"),
+        index.RelatedFields("organisation", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.role}, {self.organisation})" if self.role else f"{self.name} ({self.organisation})"
 
 
 # Outreach visits (issue 11 section 2) live in their own module; imported here so Django finds them.

@@ -45,6 +45,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "crm.view_organisation",
         "crm.add_organisation",
         "crm.change_organisation",
+        # Named people at organisations: officers keep them up to date; only the team deletes.
+        "crm.view_contact",
+        "crm.add_contact",
+        "crm.change_contact",
         # Later issues add outreach visits and meetings here.
         "crm.view_outreachvisit",
         "crm.add_outreachvisit",

@@ -5,34 +5,27 @@ Nothing here saves anything: ``events.services.register_upload_apply`` applies t
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 
 from crm.models import OrganisationType
-from crm.text import clean_text
+from crm.spreadsheets import MAX_COLUMNS, SpreadsheetInvalid, heading_key, shown, spreadsheet_rows
 
 from ..errors import MESSAGES
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PEOPLE = 1000
 MAX_ROWS = 5000  # empty rows included: a sheet of a million blank rows is refused, not read to the end
-MAX_COLUMNS = 50
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # a 2 MB workbook that unpacks to more is not a register
 HEADING_SEARCH_ROWS = 10  # a title or a date above the headings is fine; row numbers stay the spreadsheet's
 ERRORS_SHOWN = 100
 
 REQUIRED_COLUMNS = ("name", "email", "attended")
-# Headings as people write them, after _heading(): lower case, no punctuation, no "(yes/no)".
+# Headings as people write them, after heading_key(): lower case, no punctuation, no "(yes/no)".
 COLUMN_NAMES = {
     "name": {"name", "full name", "names"},
     "email": {"email", "email address", "e mail", "e mail address", "work email"},
@@ -59,37 +52,12 @@ class RegisterRow:
     job_role: str = ""
 
 
-class RegisterFileInvalid(Exception):
-    """The file cannot be applied; ``problems`` says why, each naming its row and column where it has one."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+# The file cannot be applied; ``problems`` says why, each naming its row and column where it has one.
+RegisterFileInvalid = SpreadsheetInvalid
 
 
 def _problem(code: str, **params) -> str:
     return MESSAGES[code].format(**params)
-
-
-def _heading(value) -> str:
-    text = re.sub(r"\(.*?\)", " ", _text(value).lower())
-    text = re.sub(r"[_\-]+", " ", text)
-    text = re.sub(r"[^\w\s]", "", text)
-    return " ".join(text.split())
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean_text(str(value).replace("\xa0", " ")).strip()
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @cache
@@ -97,79 +65,16 @@ def _organisation_types() -> dict[str, str]:
     known = {}
     for value, label in OrganisationType.choices:
         known[value.lower()] = value
-        known[_heading(label)] = value
+        known[heading_key(label)] = value
     return known
 
 
-def _csv_cells(data: bytes, name: str) -> Iterator[list]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")  # Excel's "Unicode Text"
-    elif b"\x00" in data:
-        raise RegisterFileInvalid([_problem("register_file_unreadable", name=name, kind="a CSV file")])
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")  # Excel's plain "CSV" on Windows
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error:
-        raise RegisterFileInvalid([_problem("register_file_unreadable", name=name, kind="a CSV file")]) from None
-
-
-def _xlsx_cells(data: bytes, name: str) -> Iterator[Iterable]:
-    from openpyxl import load_workbook
-
-    unreadable = RegisterFileInvalid([_problem("register_file_unreadable", name=name, kind="an Excel workbook")])
-    if not data.startswith(b"PK"):
-        raise unreadable
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise unreadable from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise RegisterFileInvalid(
-            [
-                _problem(
-                    "register_file_too_big",
-                    size=f"{filesizeformat(unzipped)} once unpacked",
-                    limit=filesizeformat(MAX_UPLOAD_BYTES),
-                )
-            ]
-        )
-    # openpyxl raises many kinds of error on a damaged or disguised file; all mean "cannot read it".
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise unreadable from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong size; read every row instead
-        yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    except Exception:
-        raise unreadable from None
-    finally:
-        workbook.close()
-
-
-def _cells(upload) -> Iterator[Iterable]:
-    name = upload.name or "The file"
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ("csv", "xlsx"):
-        raise RegisterFileInvalid([_problem("register_file_type", name=name)])
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise RegisterFileInvalid(
-            [
-                _problem(
-                    "register_file_too_big", size=filesizeformat(upload.size), limit=filesizeformat(MAX_UPLOAD_BYTES)
-                )
-            ]
-        )
-    data = upload.read()
-    return _csv_cells(data, name) if extension == "csv" else _xlsx_cells(data, name)
+# The shared reader's messages about a whole file, in the paper register's words.
+FILE_MESSAGES = {
+    "file_type": MESSAGES["register_file_type"],
+    "file_too_big": MESSAGES["register_file_too_big"],
+    "file_unreadable": MESSAGES["register_file_unreadable"],
+}
 
 
 def _find_headings(numbered: Iterator[tuple[int, list[str]]]) -> tuple[dict[str, int], dict[str, str]]:
@@ -182,7 +87,7 @@ def _find_headings(numbered: Iterator[tuple[int, list[str]]]) -> tuple[dict[str,
             continue
         found, spelt = {}, {}
         for index, value in enumerate(cells):
-            column = next((key for key, names in COLUMN_NAMES.items() if _heading(value) in names), None)
+            column = next((key for key, names in COLUMN_NAMES.items() if heading_key(value) in names), None)
             if column is None:
                 continue
             if column in found:
@@ -217,7 +122,7 @@ def _check_row(
         try:
             validate_email(email)
         except ValidationError:
-            problem("register_row_bad_email", "email", value=_shown(values["email"]))
+            problem("register_row_bad_email", "email", value=shown(values["email"]))
         else:
             if email in first_seen:
                 problem("register_row_duplicate_email", "email", value=email, first=first_seen[email])
@@ -225,14 +130,14 @@ def _check_row(
                 first_seen[email] = number
     attended = values.get("attended", "").lower()
     if attended not in ATTENDED_YES | ATTENDED_NO:
-        problem("register_row_bad_attended", "attended", value=_shown(values["attended"]))
+        problem("register_row_bad_attended", "attended", value=shown(values["attended"]))
     org_types = _organisation_types()
     organisation_type = values.get("organisation type", "")
-    if organisation_type and _heading(organisation_type) not in org_types:
+    if organisation_type and heading_key(organisation_type) not in org_types:
         problem(
             "register_row_bad_organisation_type",
             "organisation type",
-            value=_shown(organisation_type),
+            value=shown(organisation_type),
             choices=", ".join(label for _, label in OrganisationType.choices),
         )
     for column, limit in FIELD_LIMITS.items():
@@ -246,7 +151,7 @@ def _check_row(
         email=email,
         attended=attended in ATTENDED_YES,
         organisation=values.get("organisation", ""),
-        organisation_type=org_types.get(_heading(organisation_type), ""),
+        organisation_type=org_types.get(heading_key(organisation_type), ""),
         job_role=values.get("job role", ""),
     ), []
 
@@ -258,7 +163,7 @@ def register_rows_read(upload) -> list[RegisterRow]:
     are required; organisation, organisation type and job role are optional;
     other columns are ignored. Empty rows are skipped. Nothing here saves anything.
     """
-    numbered = ((number, [_text(value) for value in cells]) for number, cells in enumerate(_cells(upload), start=1))
+    numbered = spreadsheet_rows(upload, messages=FILE_MESSAGES, max_bytes=MAX_UPLOAD_BYTES, max_columns=MAX_COLUMNS)
     columns, spelt = _find_headings(numbered)
     problems, rows, first_seen, people = [], [], {}, 0
     for number, cells in numbered:

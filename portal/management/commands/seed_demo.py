@@ -17,6 +17,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             counts.update(crm_demo.seed())
             counts.update(portal_demo.seed())
+            crm_demo.contacts_link_accounts()  # a contact who has a demo account (the school DSL)
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
