@@ -346,6 +346,7 @@ MATRIX: dict[str, tuple] = {
     "compliance:requirement_results": ("/admin/training/compliance/{requirement.pk}/results/", *TEAM_ONLY),
     "compliance:summary": ("/admin/training/compliance/{requirement.pk}/summary/", *TEAM_ONLY),
     "compliance:summary_csv": ("/admin/training/compliance/{requirement.pk}/summary.csv", *TEAM_ONLY),
+    "schools_coverage:index": ("/admin/training/schools-coverage/",   *TEAM_ONLY),
 
     # --- Project admin: Settings -> Users and Groups -------------------------------------------------------
     "wagtailusers_users:index": ("/admin/users/",                      *TEAM_ONLY),
