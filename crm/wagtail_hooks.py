@@ -10,6 +10,7 @@ from wagtail.users.views import groups as wagtail_groups
 from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
+from .hotspots_admin import HotspotsViewSet
 from .models import Organisation, Ward
 from .timeline_admin import OrganisationEditView, OrganisationIndexView, OrganisationTimelineView
 
@@ -99,7 +100,7 @@ class WardViewSet(ExportModelViewSet):
 
 
 class CrmViewSetGroup(ModelViewSetGroup):
-    items = (OrganisationViewSet, WardViewSet)
+    items = (OrganisationViewSet, WardViewSet, HotspotsViewSet)
     menu_label = "CRM"
     menu_icon = "group"
     menu_order = 200

@@ -259,6 +259,9 @@ MATRIX: dict[str, tuple] = {
     "wards:history_results": ("/admin/crm/wards/history-results/{ward.pk}/", *TEAM_ONLY),
     "wards:usage":        ("/admin/crm/wards/usage/{ward.pk}/",        *TEAM_ONLY),
     "wards:copy":         ("/admin/crm/wards/copy/{ward.pk}/",         *TEAM_ONLY),
+    # Ward hot spots: exact counts for the team (an outreach officer is sent to the publishable version).
+    "hot_spots:index":    ("/admin/crm/hot-spots/",                    LOGIN, 200, "->/admin/crm/hot-spots/publishable/", *(403,) * 6),
+    "hot_spots:publishable": ("/admin/crm/hot-spots/publishable/",     *ADMIN_ROLES),
 
     # --- Project admin: Settings -> Outgoing email (read only; the team retries) ------------------------------
     "outbox:index":       ("/admin/outbox/",                           *TEAM_ONLY),
