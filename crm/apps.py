@@ -12,7 +12,7 @@ class CrmConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from . import audit, roles, text
+        from . import audit, roles, text, timeline
 
         # Permissions for models added by later migrations exist only after
         # migrate has run, so the role definitions are re-applied then.
@@ -22,6 +22,8 @@ class CrmConfig(AppConfig):
         # Sign-ins and failed sign-ins go to the audit log (issue 10 item 10).
         user_logged_in.connect(audit.login_record, dispatch_uid="crm.audit_login")
         user_login_failed.connect(audit.login_failure_record, dispatch_uid="crm.audit_login_failed")
+        # An organisation's engagement timeline: crm's own outreach visits; the apps above add theirs.
+        timeline.register_timeline_source(timeline.outreach_timeline_items)
 
 
 class CrmUsersAppConfig(WagtailUsersAppConfig):

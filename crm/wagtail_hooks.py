@@ -10,8 +10,10 @@ from wagtail.users.views import groups as wagtail_groups
 from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
+from .hotspots_admin import HotspotsViewSet
 from .models import Contact, Organisation, Ward
 from .outreach.admin_views import OutreachTagViewSet, OutreachVisitViewSet
+from .timeline_admin import OrganisationEditView, OrganisationIndexView, OrganisationTimelineView
 
 ROLE_GROUP_RENAME_REFUSED = (
     "This group is one of the site's roles and keeps its name: the site finds the role by it. Make a new group instead."
@@ -77,6 +79,15 @@ class OrganisationViewSet(ExportModelViewSet):
     ]
     export_filename = "organisations"
     export_names_people = False  # general contact addresses, not people's
+    # The engagement timeline (crm/timeline_admin.py): linked from each row and the edit page, team only.
+    index_view_class = OrganisationIndexView
+    edit_view_class = OrganisationEditView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("timeline/<int:pk>/", OrganisationTimelineView.as_view(), name="timeline"),
+        ]
 
 
 class ContactViewSet(ExportModelViewSet):
@@ -122,7 +133,14 @@ class WardViewSet(ExportModelViewSet):
 
 
 class CrmViewSetGroup(ModelViewSetGroup):
-    items = (OrganisationViewSet, ContactViewSet, WardViewSet, OutreachVisitViewSet, OutreachTagViewSet)
+    items = (
+        OrganisationViewSet,
+        ContactViewSet,
+        WardViewSet,
+        OutreachVisitViewSet,
+        OutreachTagViewSet,
+        HotspotsViewSet,
+    )
     menu_label = "CRM"
     menu_icon = "group"
     menu_order = 200

@@ -33,11 +33,9 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from crm.exports import CSV, SpreadsheetExportMixin, csv_bytes, spreadsheet_response
 from crm.models import MemberSide
+from crm.suppression import SUPPRESSION_NOTE
 
 from .compliance import (
-    FEWER_THAN,
-    HIDDEN,
-    SMALL_NUMBER,
     PersonStatus,
     active_requirement_counts,
     count_rows,
@@ -51,10 +49,6 @@ from .services import is_team
 User = get_user_model()
 
 ICON = "doc-full-inverse"
-SUPPRESSION_NOTE = (
-    f"Counts under {SMALL_NUMBER} are shown as “{FEWER_THAN}”. Some larger counts are “{HIDDEN}” so that a small "
-    "one cannot be worked out by subtraction, from a row's total or from the other groups' counts."
-)
 
 
 class TeamOnlyMixin:

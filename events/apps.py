@@ -25,10 +25,14 @@ class EventsConfig(AppConfig):
         from allauth.account.signals import email_confirmed
 
         from crm.signals import person_data_preview, person_deleting
+        from crm.timeline import register_timeline_source
 
         from .services import people
+        from .timeline import training_timeline_items
 
         email_confirmed.connect(link_walk_in_attendance, dispatch_uid="events.link_walk_in_attendance")
         # Deleting a person (crm.services.person_delete) erases what training holds about them.
         person_data_preview.connect(people.on_person_data_preview, dispatch_uid="events.person_data_preview")
         person_deleting.connect(people.on_person_deleting, dispatch_uid="events.person_deleting")
+        # An organisation's engagement timeline (crm.timeline) shows the training its people attended.
+        register_timeline_source(training_timeline_items)

@@ -28,6 +28,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+# The one small-number rule for anything published lives in crm (its words re-exported for readers of this one).
+from crm.suppression import FEWER_THAN, HIDDEN, SMALL_NUMBER, Sum, shown, suppressed  # noqa: F401
+
 from .models import (
     Attendance,
     Booking,
@@ -42,10 +45,6 @@ from .models import (
 from .selectors import certified_attendances
 
 User = get_user_model()
-
-SMALL_NUMBER = 5  # counts under this are shown as "fewer than 5" in anything published
-FEWER_THAN = f"fewer than {SMALL_NUMBER}"
-HIDDEN = "not shown"  # a count of 5 or more hidden so that a small one cannot be worked out from it
 
 
 @dataclass
@@ -286,48 +285,36 @@ def active_requirement_counts(*, today: dt.date | None = None) -> list[Requireme
 
 
 def published_table(rows: list[CountRow]) -> list[tuple[str, list[tuple[str, str]], str]]:
-    """The table as it may be published: counts under 5 become "fewer than 5", and enough others with them
-    that no hidden count can be worked out from what is shown.
+    """The table as it may be published, by the one small-number rule (``crm.suppression.suppressed``).
 
-    Two ways a hidden count leaks, both closed here until nothing changes:
-    - within a row, a single hidden count is the total minus the rest: the next smallest is hidden too;
-    - across rows that add up (Everyone = Administration + Opposition), a count hidden in one row is the
-      difference of the others: that status is hidden in all of them.
+    The sums a reader could subtract with: each row and its total; and, across the rows that add up
+    (Everyone = Administration + Opposition), each status and the totals. Those rows hide a status
+    together: with only two groups, any two shown counts would bracket the third within a few.
     Counts under 5 read "fewer than 5"; larger ones hidden to protect them read "not shown".
     Returns ``(label, [(status label, shown)], total shown)`` per row.
     """
     statuses = [value for value, _ in RequirementStatus.choices]
-    hidden = [{status for status in statuses if row.counts[status] < SMALL_NUMBER} for row in rows]
+    counts: dict[tuple[int, str], int] = {}
+    for i, row in enumerate(rows):
+        for status in sorted(statuses):  # between equal counts, the first in this order is hidden
+            counts[(i, status)] = row.counts[status]
+    for i, row in enumerate(rows):
+        counts[(i, TOTAL)] = row.total
+    sums = [Sum((i, TOTAL), tuple((i, status) for status in statuses)) for i in range(len(rows))]
     linked = [i for i, row in enumerate(rows) if row.adds_up]
-    changed = True
-    while changed:
-        changed = False
-        for status in statuses:
-            if any(status in hidden[i] for i in linked) and not all(status in hidden[i] for i in linked):
-                for i in linked:
-                    hidden[i].add(status)
-                changed = True
-        for i, row in enumerate(rows):
-            if len(hidden[i]) == 1 and row.total >= SMALL_NUMBER:
-                others = sorted((row.counts[status], status) for status in statuses if status not in hidden[i])
-                if others:
-                    hidden[i].add(others[0][1])
-                    changed = True
+    if len(linked) > 1:
+        everyone, *groups = linked
+        sums += [Sum((everyone, status), tuple((i, status) for i in groups), together=True) for status in statuses]
+        sums.append(Sum((everyone, TOTAL), tuple((i, TOTAL) for i in groups)))
+    hidden = suppressed(counts, sums)
     return [
         (
             row.label,
-            [(label, _shown(row.counts[value], value in hidden[i])) for value, label in RequirementStatus.choices],
-            published_total(row),
+            [(label, shown(row.counts[value], (i, value) in hidden)) for value, label in RequirementStatus.choices],
+            shown(row.total, (i, TOTAL) in hidden),
         )
         for i, row in enumerate(rows)
     ]
 
 
-def _shown(count: int, hidden: bool) -> str:
-    if not hidden:
-        return str(count)
-    return FEWER_THAN if count < SMALL_NUMBER else HIDDEN
-
-
-def published_total(row: CountRow) -> str:
-    return FEWER_THAN if row.total < SMALL_NUMBER else str(row.total)
+TOTAL = "total"  # the key of a row's total among the counts published_table suppresses

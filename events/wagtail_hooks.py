@@ -20,6 +20,7 @@ from crm.audit import register_actions
 from crm.exports import ExportIndexView, ExportModelViewSet
 
 from . import audit
+from .admin_coverage import SchoolsCoverageViewSet
 from .admin_forms import BookingCreateForm, BookingEditForm, CertificateReviewForm, SessionRunForm
 from .admin_reports import ComplianceViewSet
 from .errors import BookingError
@@ -416,6 +417,7 @@ class TrainingViewSetGroup(ModelViewSetGroup):
         TrainingRequirementViewSet,
         ExternalCertificateViewSet,
         ComplianceViewSet,
+        SchoolsCoverageViewSet,
     )
     menu_label = "Training"
     menu_icon = "date"

@@ -263,6 +263,7 @@ MATRIX: dict[str, tuple] = {
     "crm_import [organisations]": ("/admin/crm/import/organisations/", *TEAM_ONLY),
     "crm_import_confirm": ("POST /admin/crm/import/schools/confirm/",  LOGIN, "->/admin/crm/import/schools/", ADMIN_NO, *(403,) * 6),
     "crm_import_template": ("/admin/crm/import-template/organisations.xlsx", *TEAM_ONLY),
+    "organisations:timeline": ("/admin/crm/organisations/timeline/{organisation.pk}/", *TEAM_ONLY),
     "wards:index":        ("/admin/crm/wards/",                        *ADMIN_ROLES),
     "wards:index_results": ("/admin/crm/wards/results/",               *ADMIN_ROLES),
     "wards:add":          ("/admin/crm/wards/new/",                    *TEAM_ONLY),
@@ -272,6 +273,9 @@ MATRIX: dict[str, tuple] = {
     "wards:history_results": ("/admin/crm/wards/history-results/{ward.pk}/", *TEAM_ONLY),
     "wards:usage":        ("/admin/crm/wards/usage/{ward.pk}/",        *TEAM_ONLY),
     "wards:copy":         ("/admin/crm/wards/copy/{ward.pk}/",         *TEAM_ONLY),
+    # Ward hot spots: exact counts for the team (an outreach officer is sent to the publishable version).
+    "hot_spots:index":    ("/admin/crm/hot-spots/",                    LOGIN, 200, "->/admin/crm/hot-spots/publishable/", *(403,) * 6),
+    "hot_spots:publishable": ("/admin/crm/hot-spots/publishable/",     *ADMIN_ROLES),
 
     # --- Project admin: Settings -> Outgoing email (read only; the team retries) ------------------------------
     "outbox:index":       ("/admin/outbox/",                           *TEAM_ONLY),
@@ -387,6 +391,7 @@ MATRIX: dict[str, tuple] = {
     "compliance:requirement_results": ("/admin/training/compliance/{requirement.pk}/results/", *TEAM_ONLY),
     "compliance:summary": ("/admin/training/compliance/{requirement.pk}/summary/", *TEAM_ONLY),
     "compliance:summary_csv": ("/admin/training/compliance/{requirement.pk}/summary.csv", *TEAM_ONLY),
+    "schools_coverage:index": ("/admin/training/schools-coverage/",   *TEAM_ONLY),
 
     # --- Project admin: Settings -> Users and Groups -------------------------------------------------------
     "wagtailusers_users:index": ("/admin/users/",                      *TEAM_ONLY),
