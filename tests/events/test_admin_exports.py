@@ -21,7 +21,8 @@ from wagtail.models import ModelLogEntry
 
 from crm import roles
 from crm.exports import EXPORT_ACTION, SpreadsheetExportMixin
-from crm.models import Contact
+from crm.models import Contact, OutreachTag
+from crm.outreach.services import outreach_visit_log
 from events.models import AttendanceMethod, CertificateStatus, ExternalCertificate, TrainingSession
 from events.services import attendance_record, booking_create, colleagues_invite
 from tests.factories import OrganisationFactory, WardFactory
@@ -79,6 +80,17 @@ def one_of_each(make_session, make_user, requirement):
     school = OrganisationFactory(name="Brook Green Primary School", ward=WardFactory(name="Brook Green"))
     Contact.objects.create(name="Helen Carter", role="Head teacher", organisation=school)
     colleagues_invite(session=session, lead=ada, addresses=["cy@school.example.sch.uk"])
+    outreach_visit_log(
+        officer=make_user(roles.OUTREACH_OFFICER),
+        uuid="2f0e8c1a-7b3d-4e5f-9a6b-1c2d3e4f5a6b",
+        visited_at=dt.datetime(2026, 5, 12, 10, tzinfo=UTC),
+        ward=school.ward,
+        organisation=school,
+        contact_type="face_to_face",
+        activity="assembly",
+        people_engaged=210,
+        tags=[OutreachTag.objects.create(name="Online safety")],
+    )
     return SimpleNamespace(session=session, requirement=requirement)
 
 
@@ -93,6 +105,8 @@ CASES = {
     "wards:index": (lambda data: [], "Brook Green", False),
     "contacts:index": (lambda data: [], "Helen Carter", True),
     "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
+    "outreach_visits:index": (lambda data: [], "210", True),
+    "outreach_tags:index": (lambda data: [], "Online safety", False),
 }
 
 
