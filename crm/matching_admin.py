@@ -74,6 +74,8 @@ class OrganisationField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
+        if not (value or "").strip() and not self.required:
+            return None
         organisation = _all_organisation_labels().get((value or "").strip())
         if organisation is None and (value or "").strip().isdigit():
             organisation = Organisation.objects.filter(urn=value.strip()).first()

@@ -226,7 +226,7 @@ def unmatched_typed_names(*, search: str = "") -> list[UnmatchedName]:
         if search:
             rows = rows.filter(**{f"{TYPED_NAME_FIELD}__icontains": search.strip()})
         for row in rows.values(TYPED_NAME_FIELD, "organisation_type").annotate(n=Count("pk")):
-            typed = row[TYPED_NAME_FIELD].strip()
+            typed = " ".join(row[TYPED_NAME_FIELD].split())
             key = organisation_name_key(typed)
             if not key:
                 continue
