@@ -249,6 +249,11 @@ MATRIX: dict[str, tuple] = {
     "organisations:history_results": ("/admin/crm/organisations/history-results/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:usage": ("/admin/crm/organisations/usage/{organisation.pk}/", *ADMIN_ROLES),
     "organisations:copy": ("/admin/crm/organisations/copy/{organisation.pk}/", *ADMIN_ROLES),
+    # CRM -> Match names: typed organisation names linked or added, and merging two organisations; the team only.
+    "organisation_matching:index": ("/admin/crm/matching/",            *TEAM_ONLY),
+    "organisation_matching:index [Link exact matches]": ("POST /admin/crm/matching/", LOGIN, "->/admin/crm/matching/", ADMIN_NO, *(403,) * 6),
+    "organisation_matching:merge": ("/admin/crm/matching/merge/?organisation={organisation.pk}", *TEAM_ONLY),
+    "organisation_matching:merge [the merge itself]": ("POST /admin/crm/matching/merge/", LOGIN, 200, ADMIN_NO, *(403,) * 6),
     "wards:index":        ("/admin/crm/wards/",                        *ADMIN_ROLES),
     "wards:index_results": ("/admin/crm/wards/results/",               *ADMIN_ROLES),
     "wards:add":          ("/admin/crm/wards/new/",                    *TEAM_ONLY),
