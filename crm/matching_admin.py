@@ -29,6 +29,7 @@ from .organisations import (
     typed_name_link,
 )
 from .selectors import (
+    counts_phrase,
     exact_matches,
     organisation_choice_label,
     organisation_merge_preview,
@@ -40,7 +41,7 @@ ICON = "link"
 PER_PAGE = 20
 LINKED = "Linked {count} to {organisation}: {detail}."
 CREATED = "Added {organisation} to the register and linked {count}: {detail}."
-EXACT_LINKED = "Linked {names} typed names that are exactly an organisation's name: {detail}."
+EXACT_LINKED = "Linked the typed names that are exactly an organisation's name ({names}): {detail}."
 EXACT_NONE = "No typed name is exactly an organisation's name: nothing to link."
 MERGED = "Merged {loser} into {winner}: {detail}. {loser} is deleted."
 CHOOSE_ORGANISATION = "Choose an organisation from the list (type part of its name or its URN)."
@@ -57,7 +58,7 @@ class TeamOnlyMixin:
 
 
 def _detail(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count} {label}" for label, count in counts.items() if count) or "nothing"
+    return counts_phrase(counts)
 
 
 def _all_organisation_labels() -> dict[str, Organisation]:
@@ -244,14 +245,17 @@ class MergeView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         except OrganisationError as error:
             messages.error(request, error.message)
             return self.get(request, *args, **kwargs)
-        messages.success(request, MERGED.format(**names, detail=_detail({line.what: line.count for line in moved})))
+        detail = "; ".join(f"{line.what}: {line.count}" for line in moved) or "nothing pointed at it"
+        messages.success(request, MERGED.format(**names, detail=detail))
         return redirect("organisation_matching:merge")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         preview = None
         if self.form.is_bound and self.form.is_valid():
-            preview = organisation_merge_preview(winner=self.form.cleaned_data["winner"], loser=self.form.cleaned_data["loser"])
+            preview = organisation_merge_preview(
+                winner=self.form.cleaned_data["winner"], loser=self.form.cleaned_data["loser"]
+            )
         context.update(form=self.form, preview=preview, organisation_labels=list(_all_organisation_labels()))
         return context
 

@@ -186,6 +186,18 @@ def typed_name_holders() -> list[TypedNameHolder]:
     return holders
 
 
+def count_phrase(label: str, count: int) -> str:
+    """ "1 person", "3 people", "1 attendance", "2 attendances": a count with its holder's label."""
+    if count == 1:
+        label = "person" if label == "people" else label.removesuffix("s")
+    return f"{count} {label}"
+
+
+def counts_phrase(counts: dict[str, int]) -> str:
+    """ "2 people, 1 attendance" (kinds with none left out), or "nothing"."""
+    return ", ".join(count_phrase(label, count) for label, count in counts.items() if count) or "nothing"
+
+
 @dataclass
 class UnmatchedName:
     """One typed organisation name not yet linked, as many ways as it was typed, with how many rows hold it."""
@@ -207,6 +219,10 @@ class UnmatchedName:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def counts_text(self) -> str:
+        return counts_phrase(self.counts)
 
     @property
     def organisation_type(self) -> str:
@@ -293,7 +309,7 @@ def organisation_references(organisation: Organisation) -> list[tuple[object, ob
 
 
 def relation_label(relation) -> str:
-    """"People", "Attendances", "Closed sessions (training sessions)": what a relation's rows are, for the preview."""
+    """ "People", "Attendances", "Closed sessions (training sessions)": what a relation's rows are, for the preview."""
     if relation in Organisation._meta.many_to_many:
         return str(relation.verbose_name).capitalize()
     model = relation.related_model

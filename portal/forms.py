@@ -23,7 +23,9 @@ NOT_LISTED_HELP = "We keep the name as you typed it, and the Prevent team adds i
 ORGANISATION_TYPE_HELP = "Needed only when your organisation is not in the list."
 ORGANISATION_TYPE_NEEDED = "The organisation type is required when your organisation is not in the list: choose one."
 DID_YOU_MEAN = (
-    "Did you mean “{label}”? Choose it from the list, or tick “" + NOT_LISTED_LABEL + "” to keep the name as you typed it."
+    "Did you mean “{label}”? Choose it from the list, or tick “"
+    + NOT_LISTED_LABEL
+    + "” to keep the name as you typed it."
 )
 # How close a typed name must be to an organisation's for the form to ask "Did you mean ...?" (crm.selectors).
 DID_YOU_MEAN_SCORE = 0.8
@@ -42,7 +44,9 @@ class OrganisationSearchInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         box = super().render(name, value, attrs, renderer)
-        options = format_html_join("", '<option value="{}"></option>', ((label,) for _org, label in organisation_choices()))
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((label,) for _org, label in organisation_choices())
+        )
         return box + format_html('<datalist id="{}">{}</datalist>', self.attrs["list"], options)
 
 
@@ -77,7 +81,9 @@ class OrganisationChoiceMixin(forms.Form):
             return cleaned
         organisation = None if cleaned.get("organisation_not_listed") else self.organisation_named(typed)
         if organisation is None and not cleaned.get("organisation_not_listed"):
-            close = organisation_suggestions(typed, organisations=[org for org, _label in organisation_choices()], limit=1)
+            close = organisation_suggestions(
+                typed, organisations=[org for org, _label in organisation_choices()], limit=1
+            )
             if close and close[0].score >= DID_YOU_MEAN_SCORE:
                 label = organisation_choice_label(close[0].organisation)
                 self.add_error("organisation_name", DID_YOU_MEAN.format(label=label))

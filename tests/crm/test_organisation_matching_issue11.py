@@ -179,7 +179,10 @@ def test_create_and_link_in_one_step(session, team_admin):
     person = UserFactory(organisation_name="Grove Food Bank", organisation_type="community")
     mark = walk_in(session, "grove food-bank", email="c@example.org", kind="community")
     result = organisation_create_from_typed_name(
-        key=organisation_name_key("Grove Food Bank"), name="Grove Food Bank", organisation_type="community", by=team_admin
+        key=organisation_name_key("Grove Food Bank"),
+        name="Grove Food Bank",
+        organisation_type="community",
+        by=team_admin,
     )
     created = Organisation.objects.get(name="Grove Food Bank")
     assert (result.organisation, created.organisation_type) == (created, "community")
@@ -193,7 +196,10 @@ def test_a_school_added_without_its_urn_is_refused_and_nothing_is_saved(team_adm
     person = UserFactory(organisation_name="Addison Primary")
     with pytest.raises(ValidationError) as refused:
         organisation_create_from_typed_name(
-            key=organisation_name_key("Addison Primary"), name="Addison Primary", organisation_type="school", by=team_admin
+            key=organisation_name_key("Addison Primary"),
+            name="Addison Primary",
+            organisation_type="school",
+            by=team_admin,
         )
     assert "URN" in " ".join(refused.value.messages)
     assert not Organisation.objects.filter(name="Addison Primary").exists()
@@ -227,12 +233,14 @@ def test_link_organisations_command(session, brook_green):
 
     out = StringIO()
     call_command("link_organisations", "--dry-run", stdout=out)
-    assert "Would link “Brook Green Primary School” → Brook Green Primary School: 1 people, 1 attendances" in out.getvalue()
+    assert (
+        "Would link “Brook Green Primary School” → Brook Green Primary School: 1 person, 1 attendance" in out.getvalue()
+    )
     person.refresh_from_db()
     assert person.organisation is None
     out = StringIO()
     call_command("link_organisations", stdout=out)
-    assert "Linked 1 typed names: 1 people, 1 attendances." in out.getvalue()
+    assert "Linked 1 typed name: 1 person, 1 attendance." in out.getvalue()
     person.refresh_from_db()
     assert person.organisation == brook_green
 
@@ -296,9 +304,9 @@ def test_matching_screen_lists_names_with_counts_and_the_closest_organisation(cl
     assert response.status_code == 200
     html = response.content.decode()
     assert "“Brook Green Primary”" in html
-    assert "1 people, 1 attendances" in html
+    assert "1 person, 1 attendance" in html
     assert "Link to Brook Green Primary School" in html
-    assert 'name="organisation" value="%d"' % brook_green.pk in html
+    assert f'name="organisation" value="{brook_green.pk}"' in html
 
 
 def test_matching_screen_links_a_suggestion_in_one_step(client, team_admin, session, brook_green):
@@ -307,7 +315,7 @@ def test_matching_screen_links_a_suggestion_in_one_step(client, team_admin, sess
     client.force_login(team_admin)
     key = organisation_name_key("Brook Green Primary")
     response = client.post(MATCHING, {"key": key, "organisation": brook_green.pk}, follow=True)
-    assert "Linked 2 to Brook Green Primary School: 1 people, 1 attendances." in response.content.decode()
+    assert "Linked 2 to Brook Green Primary School: 1 person, 1 attendance." in response.content.decode()
     person.refresh_from_db()
     mark.refresh_from_db()
     assert person.organisation == brook_green and mark.organisation == brook_green
@@ -342,7 +350,10 @@ def test_link_exact_matches_button(client, team_admin, brook_green):
     client.force_login(team_admin)
     assert "Link exact matches (1 name)" in client.get(MATCHING).content.decode()
     response = client.post(MATCHING, {"action": "exact"}, follow=True)
-    assert "Linked 1 typed names that are exactly an organisation&#x27;s name: 1 people." in response.content.decode()
+    assert (
+        "Linked the typed names that are exactly an organisation&#x27;s name (1): 1 person."
+        in response.content.decode()
+    )
     person.refresh_from_db()
     assert person.organisation == brook_green
 
@@ -358,7 +369,10 @@ def test_merge_screen_previews_then_merges(client, team_admin, session, brook_gr
     assert "People: 1" in html and "Attendances: 1" in html
     assert Organisation.objects.filter(pk=duplicate.pk).exists()  # a preview changes nothing
     response = client.post(MERGE, choice, follow=True)
-    assert "Merged Brook Green Primary into Brook Green Primary School: 1 People, 1 Attendances." in response.content.decode()
+    assert (
+        "Merged Brook Green Primary into Brook Green Primary School: People: 1; Attendances: 1."
+        in response.content.decode()
+    )
     assert not Organisation.objects.filter(pk=duplicate.pk).exists()
 
 

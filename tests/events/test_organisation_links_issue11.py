@@ -80,7 +80,9 @@ def test_registers_and_compliance_counts_are_unchanged_by_linking(
         booking_create(session=past, user=person)
     booking_create(session=past, user=staff[4], join_waiting_list=True)
     days_ago = dt.timedelta(days=22)
-    TrainingSession.objects.filter(pk=past.pk).update(starts_at=past.starts_at - days_ago, ends_at=past.ends_at - days_ago)
+    TrainingSession.objects.filter(pk=past.pk).update(
+        starts_at=past.starts_at - days_ago, ends_at=past.ends_at - days_ago
+    )
     past.refresh_from_db()
     for booking in past.bookings.filter(status=BookingStatus.CONFIRMED)[:3]:
         attendance_record(session=past, booking=booking, by=trainer)
@@ -117,7 +119,10 @@ def test_registers_and_compliance_counts_are_unchanged_by_linking(
     exact_matches_link(by=team_admin)
     typed_name_link(key=organisation_name_key("Brook Green Primary"), organisation=school, by=team_admin)
     organisation_create_from_typed_name(
-        key=organisation_name_key("Grove Food Bank"), name="Grove Food Bank", organisation_type="community", by=team_admin
+        key=organisation_name_key("Grove Food Bank"),
+        name="Grove Food Bank",
+        organisation_type="community",
+        by=team_admin,
     )
     council = Organisation.objects.create(name="Hammersmith and Fulham Council", organisation_type="council")
     typed_name_link(key=organisation_name_key("Hammersmith & Fulham Council"), organisation=council, by=team_admin)

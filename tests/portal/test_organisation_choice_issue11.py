@@ -43,7 +43,7 @@ def test_sign_up_page_offers_the_organisations_as_a_searchable_list(client, broo
     html = client.get("/accounts/signup/").content.decode()
     assert 'list="organisation-options"' in html
     assert f'<option value="{SCHOOL_LABEL}"></option>' in html
-    assert "<option value=\"Shepherd&#x27;s Bush Mosque\"></option>" in html
+    assert '<option value="Shepherd&#x27;s Bush Mosque"></option>' in html
     assert NOT_LISTED_LABEL in html
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from crm.organisations import exact_matches_link
+from crm.selectors import counts_phrase
 
 
 class Command(BaseCommand):
@@ -19,11 +20,10 @@ class Command(BaseCommand):
         results = exact_matches_link(by=None, dry_run=dry_run)
         verb = "Would link" if dry_run else "Linked"
         for result in results:
-            detail = ", ".join(f"{count} {label}" for label, count in result.counts.items() if count)
-            self.stdout.write(f"{verb} “{result.name}” → {result.organisation}: {detail}")
+            self.stdout.write(f"{verb} “{result.name}” → {result.organisation}: {counts_phrase(result.counts)}")
         totals: dict[str, int] = {}
         for result in results:
             for label, count in result.counts.items():
                 totals[label] = totals.get(label, 0) + count
-        summary = ", ".join(f"{count} {label}" for label, count in totals.items()) or "nothing"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {len(results)} typed names: {summary}."))
+        names = "1 typed name" if len(results) == 1 else f"{len(results)} typed names"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {names}: {counts_phrase(totals)}."))
