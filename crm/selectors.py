@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -118,17 +119,31 @@ class Suggestion:
         return round(self.score * 100)
 
 
-def name_similarity(typed: str, name: str) -> float:
-    """How alike two organisation names are, 0 to 1: the letters in order, and the words in common."""
-    a, b = organisation_name_key(typed), organisation_name_key(name)
-    if not a or not b:
+LETTERS_WEIGHT, WORDS_WEIGHT = 0.7, 0.3
+
+
+def _similarity(matcher: SequenceMatcher, typed_words: set[str], key: str, words: set[str], at_least: float) -> float:
+    """``name_similarity`` with the typed name already in ``matcher`` (its second sequence, which it indexes once)."""
+    if not key or not matcher.b:
         return 0.0
-    if a == b:
+    if key == matcher.b:
         return 1.0
-    letters = SequenceMatcher(None, a, b, autojunk=False).ratio()
-    words_a, words_b = _words(typed), _words(name)
-    words = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
-    return round(0.7 * letters + 0.3 * words, 4)
+    matcher.set_seq1(key)
+    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+        if LETTERS_WEIGHT * bound() + WORDS_WEIGHT < at_least:
+            return 0.0
+    both = typed_words | words
+    shared = len(typed_words & words) / len(both) if both else 0.0
+    return round(LETTERS_WEIGHT * matcher.ratio() + WORDS_WEIGHT * shared, 4)
+
+
+def name_similarity(typed: str, name: str, *, at_least: float = 0.0) -> float:
+    """How alike two organisation names are, 0 to 1: the letters in order (difflib), and the words in common.
+
+    Below ``at_least`` the answer may be any lower score: cheap upper bounds skip the full comparison.
+    """
+    matcher = SequenceMatcher(None, "", organisation_name_key(typed), autojunk=False)
+    return _similarity(matcher, _words(typed), organisation_name_key(name), _words(name), at_least)
 
 
 def organisation_suggestions(
@@ -138,13 +153,24 @@ def organisation_suggestions(
     if organisations is None:
         organisations = list(Organisation.objects.all())
     urns = set(re.findall(r"\b\d{6}\b", typed or ""))
+    matcher = SequenceMatcher(None, "", organisation_name_key(typed), autojunk=False)
+    typed_words = _words(typed)
     scored = []
     for org in organisations:
-        score = 1.0 if org.urn and org.urn in urns else name_similarity(typed, org.name)
+        if org.urn and org.urn in urns:
+            score = 1.0
+        else:
+            key, words = _name_parts(org.name)
+            score = _similarity(matcher, typed_words, key, words, SUGGESTION_MIN_SCORE)
         if score >= SUGGESTION_MIN_SCORE:
             scored.append(Suggestion(org, score))
     scored.sort(key=lambda s: (-s.score, s.organisation.name))
     return scored[:limit]
+
+
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[str, frozenset[str]]:
+    return organisation_name_key(name), frozenset(_words(name))
 
 
 # --- Typed names not yet linked ----------------------------------------------------------------------

@@ -58,14 +58,14 @@ class OrganisationChoiceMixin(forms.Form):
     the list, not ticked as "not in the list", is asked about ("Did you mean ...?") rather than kept.
     """
 
+    current_organisation = None  # My account: the organisation the person is linked to now
+
     organisation_name = forms.CharField(
         label="Organisation",
         max_length=200,
         help_text=PROFILE_HELP["organisation_name"],
         widget=OrganisationSearchInput(),
     )
-    current_organisation = None  # My account: the organisation the person is linked to now
-
     organisation_not_listed = forms.BooleanField(label=NOT_LISTED_LABEL, required=False, help_text=NOT_LISTED_HELP)
     organisation_type = forms.ChoiceField(
         label="Organisation type",
