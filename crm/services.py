@@ -13,18 +13,18 @@ from wagtail.models import ModelLogEntry
 from . import roles
 from .audit import audit_log, changes_between, snapshot
 from .models import member_details_check
+from .selectors import organisation_name_key
 from .signals import person_data_preview, person_deleting
 
 if TYPE_CHECKING:
     from .models import User
 
-PROFILE_FIELDS = ("first_name", "last_name", "organisation_name", "organisation_type", "job_role")
+PROFILE_FIELDS = ("first_name", "last_name", "organisation_name", "organisation_type", "organisation", "job_role")
 # What the team may change on Settings → Users → edit, beside the Member details (logged by their own service).
 ACCOUNT_FIELDS = (
     "email",
     "username",
     *PROFILE_FIELDS,
-    "organisation",
     "is_active",
     "is_superuser",
 )
@@ -37,18 +37,31 @@ PERSONAL_FIELDS = ("first_name", "last_name", "email", "username", "full_name", 
 
 
 @transaction.atomic
-def profile_update(*, user: User, by: User | None = None, **fields: str) -> User:
+def profile_update(*, user: User, by: User | None = None, **fields) -> User:
     """Save what a person says about themselves: name, organisation and job role.
 
     Only ``PROFILE_FIELDS`` are accepted; anything else (the elected-Member
-    fields above all) raises ``ValueError`` rather than being saved. What
-    changed is written to the audit log (``crm.profile_change``), by ``by``
-    (the person themselves unless said).
+    fields above all) raises ``ValueError`` rather than being saved.
+    Organisation: choosing one from the register (``organisation``) sets the
+    link and the organisation's name and type as theirs; ``organisation=None``
+    keeps the name and type as typed, unlinked, for the team to match. A typed
+    name changed without a choice drops the old link (it named the old place).
+    What changed, against the stored record, is written to the audit log
+    (``crm.profile_change``), by ``by`` (the person themselves unless said).
     """
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
-    before = snapshot(user, fields)
+    organisation = fields.get("organisation")
+    if organisation is not None:
+        fields["organisation_name"] = organisation.name
+        fields["organisation_type"] = organisation.organisation_type
+    elif "organisation" not in fields and "organisation_name" in fields and user.organisation_id:
+        if organisation_name_key(fields["organisation_name"]) != organisation_name_key(user.organisation_name):
+            fields["organisation"] = None
+    # A form may already have put the new values on the instance: compare with the stored record.
+    stored = user._meta.model._base_manager.filter(pk=user.pk).first() if user.pk else None
+    before = snapshot(stored or user, fields)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "username"])
@@ -60,7 +73,7 @@ def profile_update(*, user: User, by: User | None = None, **fields: str) -> User
 
 
 @transaction.atomic
-def signup_complete(*, user: User, **fields: str) -> User:
+def signup_complete(*, user: User, **fields) -> User:
     """A new account gets its profile and the Learner role, nothing more."""
     profile_update(user=user, **fields)
     role_assign(user=user, role=roles.LEARNER)

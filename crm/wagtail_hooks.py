@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.users.forms import GroupForm
 from wagtail.users.views import groups as wagtail_groups
@@ -11,9 +12,12 @@ from . import roles
 from .audit import ACTIONS, register_actions
 from .exports import EXPORT_ACTION, EXPORT_ACTION_LABEL, EXPORT_ACTION_MESSAGE, ExportModelViewSet
 from .hotspots_admin import HotspotsViewSet
+from .matching_admin import OrganisationMatchingViewSet
 from .models import Contact, Organisation, Ward
+from .organisations import ORGANISATION_ACTIONS, can_match_organisations
 from .outreach.admin_views import OutreachTagViewSet, OutreachVisitViewSet
-from .timeline_admin import OrganisationEditView, OrganisationIndexView, OrganisationTimelineView
+from .timeline_admin import OrganisationEditView, OrganisationTimelineView
+from .timeline_admin import OrganisationIndexView as TimelineIndexView
 
 ROLE_GROUP_RENAME_REFUSED = (
     "This group is one of the site's roles and keeps its name: the site finds the role by it. Make a new group instead."
@@ -53,8 +57,19 @@ class RoleGroupViewSet(wagtail_groups.GroupViewSet):
         return RoleGroupForm
 
 
+class OrganisationIndexView(TimelineIndexView):
+    def get_list_more_buttons(self, instance):
+        """The team may merge an organisation into another (CRM → Match names → Merge), with a preview first."""
+        buttons = list(super().get_list_more_buttons(instance))
+        if can_match_organisations(self.request.user):
+            url = reverse("organisation_matching:merge") + f"?organisation={instance.pk}"
+            buttons.append(MenuItem("Merge into another", url=url, icon_name="link", priority=50))
+        return buttons
+
+
 class OrganisationViewSet(ExportModelViewSet):
     model = Organisation
+    index_view_class = OrganisationIndexView
     name = "organisations"
     url_prefix = "crm/organisations"
     icon = "group"
@@ -80,7 +95,6 @@ class OrganisationViewSet(ExportModelViewSet):
     export_filename = "organisations"
     export_names_people = False  # general contact addresses, not people's
     # The engagement timeline (crm/timeline_admin.py): linked from each row and the edit page, team only.
-    index_view_class = OrganisationIndexView
     edit_view_class = OrganisationEditView
 
     def get_urlpatterns(self):
@@ -135,6 +149,7 @@ class WardViewSet(ExportModelViewSet):
 class CrmViewSetGroup(ModelViewSetGroup):
     items = (
         OrganisationViewSet,
+        OrganisationMatchingViewSet,
         ContactViewSet,
         WardViewSet,
         OutreachVisitViewSet,
@@ -181,6 +196,12 @@ def register_export_log_action(actions):
 def register_people_log_actions(actions):
     """Changes to people's records (profile, Member details, roles, sign-ins, deletion), each with what changed."""
     register_actions(actions, ACTIONS)
+
+
+@hooks.register("register_log_actions")
+def register_organisation_log_actions(actions):
+    """Matching typed names and merging organisations (crm.organisations), each with what it moved."""
+    register_actions(actions, ORGANISATION_ACTIONS)
 
 
 @hooks.register("register_admin_viewset")

@@ -8,11 +8,13 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
 from crm import roles
 from crm.models import MemberSide, OrganisationType, User
 from crm.services import member_details_update, role_assign
+from events.models import Attendance, AttendanceMethod, TrainingSession
 
 from .models import HomePage, StandardPage, TeamContactSettings
 
@@ -241,3 +243,43 @@ def seed() -> dict[str, int]:
         )
         contact.save()
     return {"people": len(people)}
+
+
+# People and walk-ins whose typed organisation is nearly, not exactly, one in the register: work for the
+# team's matching screen (CRM → Match names) on first run. (email, first, last, typed name, type, job role)
+UNMATCHED_PEOPLE = (
+    ("t.akande@brookgreen.demo.example", "Tola", "Akande", "Brook Green Primary", "school", "Teaching assistant"),
+    ("m.byrne@brookgreen.demo.example", "Mark", "Byrne", "Brook Green Primary", "school", "Year 6 teacher"),
+    ("l.osei@sandsend.demo.example", "Lydia", "Osei", "Sands End Community Colege", "school", "Head of Year 9"),
+    ("p.nowak@stpauls.demo.example", "Piotr", "Nowak", "St Pauls Church, Hammersmith", "faith", "Youth leader"),
+    ("r.khan@met.demo.example", "Rehana", "Khan", "Met Police Hammersmith", "statutory", "PCSO"),
+    ("j.reid@frclub.demo.example", "Jordan", "Reid", "fulham reach youth club", "community", "Youth worker"),
+)
+# Typed at the door by people without an account (self-declared walk-ins confirmed by the trainer).
+UNMATCHED_WALK_INS = (
+    ("Nadia Haddad", "n.haddad@brookgreen.demo.example", "Brook Green Primary Sch", "school", "Learning mentor"),
+    ("Owen Price", "o.price@stpauls.demo.example", "St. Paul's Church", "faith", "Church warden"),
+)
+
+
+def seed_unmatched_names() -> dict[str, int]:
+    """Near-miss typed organisation names (people, and walk-ins at the latest past session). Run after
+    events' seed (it needs a past session) and after exact matches are linked, so these stay to match."""
+    for email, first, last, typed, kind, job in UNMATCHED_PEOPLE:
+        _person(email, first, last, typed, kind, job, (roles.LEARNER,))
+    session = TrainingSession.objects.filter(ends_at__lt=timezone.now()).order_by("-starts_at").first()
+    if session is not None:
+        for full_name, email, typed, kind, job in UNMATCHED_WALK_INS:
+            Attendance.history.get_or_create(
+                session=session,
+                email=email,
+                defaults={
+                    "full_name": full_name,
+                    "organisation_name": typed,
+                    "organisation_type": kind,
+                    "job_role": job,
+                    "method": AttendanceMethod.WALK_IN,
+                    "checked_in_at": session.starts_at,
+                },
+            )
+    return {"people with near-miss organisation names": len(UNMATCHED_PEOPLE) + len(UNMATCHED_WALK_INS)}

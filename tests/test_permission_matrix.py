@@ -264,6 +264,11 @@ MATRIX: dict[str, tuple] = {
     "crm_import_confirm": ("POST /admin/crm/import/schools/confirm/",  LOGIN, "->/admin/crm/import/schools/", ADMIN_NO, *(403,) * 6),
     "crm_import_template": ("/admin/crm/import-template/organisations.xlsx", *TEAM_ONLY),
     "organisations:timeline": ("/admin/crm/organisations/timeline/{organisation.pk}/", *TEAM_ONLY),
+    # CRM -> Match names: typed organisation names linked or added, and merging two organisations; the team only.
+    "organisation_matching:index": ("/admin/crm/matching/",            *TEAM_ONLY),
+    "organisation_matching:index [Link exact matches]": ("POST /admin/crm/matching/", LOGIN, "->/admin/crm/matching/", ADMIN_NO, *(403,) * 6),
+    "organisation_matching:merge": ("/admin/crm/matching/merge/?organisation={organisation.pk}", *TEAM_ONLY),
+    "organisation_matching:merge [the merge itself]": ("POST /admin/crm/matching/merge/", LOGIN, 200, ADMIN_NO, *(403,) * 6),
     "wards:index":        ("/admin/crm/wards/",                        *ADMIN_ROLES),
     "wards:index_results": ("/admin/crm/wards/results/",               *ADMIN_ROLES),
     "wards:add":          ("/admin/crm/wards/new/",                    *TEAM_ONLY),
