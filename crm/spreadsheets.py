@@ -155,3 +155,45 @@ def spreadsheet_rows(
         else _xlsx_cells(data, name, messages, max_bytes, max_columns)
     )
     return ((number, [cell_text(value) for value in row]) for number, row in enumerate(cells, start=1))
+
+
+HEADING_SEARCH_ROWS = 10  # a title or a date above the headings is fine; row numbers stay the spreadsheet's
+
+
+def find_headings(
+    numbered: Iterable[tuple[int, list[str]]],
+    *,
+    column_names: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+    messages: Mapping[str, str],
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The row holding the headings: where each known column is, and how the file spells its heading.
+
+    ``column_names`` maps each column to the ``heading_key`` spellings it answers to. The first of the
+    top ``HEADING_SEARCH_ROWS`` rows that holds every ``required`` column is the heading row.
+    ``messages`` words the refusals (``SpreadsheetInvalid``): ``duplicate_heading`` ({row}, {column}),
+    ``empty``, and ``no_headings`` ({row}, {missing}).
+    """
+    required = list(required)
+    first_row, first_found = None, {}
+    for number, cells in numbered:
+        if number > HEADING_SEARCH_ROWS:
+            break
+        if not any(cells):
+            continue
+        found, spelt = {}, {}
+        for index, value in enumerate(cells):
+            column = next((key for key, names in column_names.items() if heading_key(value) in names), None)
+            if column is None:
+                continue
+            if column in found:
+                raise SpreadsheetInvalid([messages["duplicate_heading"].format(row=number, column=value)])
+            found[column], spelt[column] = index, value
+        if all(column in found for column in required):
+            return found, spelt
+        if first_row is None:
+            first_row, first_found = number, found
+    if first_row is None:
+        raise SpreadsheetInvalid([messages["empty"]])
+    missing = ", ".join(column for column in required if column not in first_found)
+    raise SpreadsheetInvalid([messages["no_headings"].format(row=first_row, missing=missing)])

@@ -34,7 +34,7 @@ from django.db import transaction
 
 from ..exports import CSV, XLSX, csv_bytes, xlsx_bytes
 from ..models import Organisation, OrganisationType, SchoolPhase, Ward
-from ..spreadsheets import SpreadsheetInvalid, heading_key, shown, spreadsheet_rows
+from ..spreadsheets import SpreadsheetInvalid, find_headings, heading_key, shown, spreadsheet_rows
 from .base import (
     ImportInvalid,
     ImportOutdated,
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from ..models import User
 
 MAX_ROWS = 5000
-HEADING_SEARCH_ROWS = 10
 
 COLUMNS = ("name", "type", "ward", "urn", "phase", "address", "town", "postcode", "email", "phone", "website")
 REQUIRED = ("name", "type")
@@ -111,28 +110,11 @@ def _phases() -> dict[str, str]:
 
 
 def _find_headings(rows) -> tuple[dict[str, int], dict[str, str]]:
-    first_row, first_found = None, {}
-    for number, cells in rows:
-        if number > HEADING_SEARCH_ROWS:
-            break
-        if not any(cells):
-            continue
-        found, spelt = {}, {}
-        for index, value in enumerate(cells):
-            column = next((key for key, names in COLUMN_NAMES.items() if heading_key(value) in names), None)
-            if column is None:
-                continue
-            if column in found:
-                raise ImportInvalid([DUPLICATE_HEADING.format(row=number, column=value)])
-            found[column], spelt[column] = index, value
-        if all(column in found for column in REQUIRED):
-            return found, spelt
-        if first_row is None:
-            first_row, first_found = number, found
-    if first_row is None:
-        raise ImportInvalid([EMPTY])
-    missing = ", ".join(column for column in REQUIRED if column not in first_found)
-    raise ImportInvalid([NO_HEADINGS.format(row=first_row, missing=missing)])
+    messages = {"duplicate_heading": DUPLICATE_HEADING, "empty": EMPTY, "no_headings": NO_HEADINGS}
+    try:
+        return find_headings(rows, column_names=COLUMN_NAMES, required=REQUIRED, messages=messages)
+    except SpreadsheetInvalid as invalid:
+        raise ImportInvalid(invalid.problems) from None
 
 
 def _plan(upload) -> ImportPlan:

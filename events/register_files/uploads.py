@@ -14,14 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from crm.models import OrganisationType
-from crm.spreadsheets import MAX_COLUMNS, SpreadsheetInvalid, heading_key, shown, spreadsheet_rows
+from crm.spreadsheets import MAX_COLUMNS, SpreadsheetInvalid, find_headings, heading_key, shown, spreadsheet_rows
 
 from ..errors import MESSAGES
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PEOPLE = 1000
 MAX_ROWS = 5000  # empty rows included: a sheet of a million blank rows is refused, not read to the end
-HEADING_SEARCH_ROWS = 10  # a title or a date above the headings is fine; row numbers stay the spreadsheet's
 ERRORS_SHOWN = 100
 
 REQUIRED_COLUMNS = ("name", "email", "attended")
@@ -79,28 +78,15 @@ FILE_MESSAGES = {
 
 def _find_headings(numbered: Iterator[tuple[int, list[str]]]) -> tuple[dict[str, int], dict[str, str]]:
     """The row holding the headings: where each known column is, and how the file spells its heading."""
-    first_row, first_found = None, {}
-    for number, cells in numbered:
-        if number > HEADING_SEARCH_ROWS:
-            break
-        if not any(cells):
-            continue
-        found, spelt = {}, {}
-        for index, value in enumerate(cells):
-            column = next((key for key, names in COLUMN_NAMES.items() if heading_key(value) in names), None)
-            if column is None:
-                continue
-            if column in found:
-                raise RegisterFileInvalid([_problem("register_file_duplicate_heading", row=number, column=value)])
-            found[column], spelt[column] = index, value
-        if all(column in found for column in REQUIRED_COLUMNS):
-            return found, spelt
-        if first_row is None:
-            first_row, first_found = number, found
-    if first_row is None:
-        raise RegisterFileInvalid([_problem("register_file_empty")])
-    missing = ", ".join(column for column in REQUIRED_COLUMNS if column not in first_found)
-    raise RegisterFileInvalid([_problem("register_file_no_headings", row=first_row, missing=missing)])
+    messages = {
+        "duplicate_heading": MESSAGES["register_file_duplicate_heading"],
+        "empty": MESSAGES["register_file_empty"],
+        "no_headings": MESSAGES["register_file_no_headings"],
+    }
+    try:
+        return find_headings(numbered, column_names=COLUMN_NAMES, required=REQUIRED_COLUMNS, messages=messages)
+    except SpreadsheetInvalid as invalid:
+        raise RegisterFileInvalid(invalid.problems) from None
 
 
 def _check_row(
