@@ -40,6 +40,7 @@ ACTIONS = {
     "crm.login": ("Signed in", "Signed in"),
     "crm.login_failed": ("Failed sign-in", "A sign-in failed (wrong password or locked out)"),
     "crm.person_delete": ("Person deleted", "Deleted the person and their data"),
+    "crm.mfa_reset": ("Two-factor sign-in reset", "Removed the person's authenticator app and recovery codes"),
 }
 
 

@@ -99,6 +99,43 @@ def role_assign(*, user: User, role: str, by: User | None = None) -> None:
     )
 
 
+@transaction.atomic
+def mfa_reset(*, user: User, by: User | None, reason: str) -> int:
+    """Remove a person's authenticator app and recovery codes, for a lost phone; returns how many went.
+
+    Rules: only the Prevent team (or ``manage.py mfa_reset``, ``by`` None) resets, never their own
+    (another member of the team checks who is asking); a reason is required and audited. The person's
+    sessions end, so whoever holds them must sign in again and, if their role needs it, set up a new
+    app before anything else (``portal.middleware.MFARequiredMiddleware``).
+    """
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+
+    if by is not None and not roles.has_role(by, roles.PREVENT_ADMIN):
+        raise PermissionDenied("Only the Prevent team resets two-factor sign-in.")
+    if by is not None and by.pk == user.pk:
+        raise PermissionDenied("Ask another member of the team to reset your own two-factor sign-in.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Say why (for example: lost phone, confirmed by a call to their manager).")
+    kinds = sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    ended = 0
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    audit_log(
+        "crm.mfa_reset",
+        instance=user,
+        user=by,
+        person=user,
+        changes={"authenticators": [kinds, []]},
+        data={"reason": reason, "sessions_ended": ended},
+    )
+    return removed
+
+
 def account_snapshot(user: User) -> dict:
     """What the team's account screen can change (``ACCOUNT_FIELDS`` and the groups), to compare after a save."""
     values = snapshot(user, ACCOUNT_FIELDS)
