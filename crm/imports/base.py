@@ -8,12 +8,13 @@ transaction, so a file is imported whole or not at all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from wagtail.log_actions import log
 
 from ..models import EstablishmentStatus, Organisation
@@ -218,6 +219,41 @@ def plan_apply(plan: ImportPlan, *, by: User | None, source: str) -> None:
         data = {"source": source, "changes": {name: list(values) for name, values in change.changes.items()}}
         log(change.organisation, "wagtail.create" if change.new else "wagtail.edit", user=by, data=data)
     plan.dry_run = False
+
+
+def import_run(
+    plan_upload: Callable[[object], ImportPlan],
+    *,
+    upload,
+    by: User | None,
+    dry_run: bool,
+    expected_digest: str | None,
+    source: str,
+    lock_schools: bool = False,
+) -> ImportPlan:
+    """The one way an organisations import runs: permission, plan the whole file, then all of it or nothing.
+
+    ``plan_upload`` reads and checks the file into an ``ImportPlan`` (``ImportInvalid`` for any bad
+    row). ``dry_run`` returns the plan unsaved; ``expected_digest`` (from a preview) refuses with
+    ``ImportOutdated`` if the plan changed since. ``lock_schools`` makes imports that match by URN
+    take turns: a second waits, then plans against what the first saved.
+    """
+    import_permission_check(by)
+    try:
+        with transaction.atomic():
+            if lock_schools and not dry_run:
+                list(Organisation.objects.select_for_update().exclude(urn="").values_list("pk", flat=True))
+            plan = plan_upload(upload)
+            if dry_run:
+                return plan
+            if expected_digest is not None and plan.digest != expected_digest:
+                raise ImportOutdated()
+            plan_apply(plan, by=by, source=source)
+            return plan
+    except SpreadsheetInvalid as invalid:
+        if isinstance(invalid, ImportInvalid):
+            raise
+        raise ImportInvalid(invalid.problems) from None
 
 
 def rows_with(numbers: Iterable[int]) -> str:

@@ -22,16 +22,12 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-
 from ..models import EstablishmentStatus, Organisation, OrganisationType, SchoolPhase, Ward
-from ..spreadsheets import SpreadsheetInvalid, shown, spreadsheet_rows
+from ..spreadsheets import shown, spreadsheet_rows
 from .base import (
     ImportInvalid,
-    ImportOutdated,
     ImportPlan,
-    import_permission_check,
-    plan_apply,
+    import_run,
     plan_change,
     rows_with,
     validation_problems,
@@ -258,20 +254,12 @@ def schools_import_gias(
     makes the import refuse (``ImportOutdated``) if it would now do something else. ``by`` must
     hold ``crm.import_organisations`` (``PermissionDenied``); None is ``manage.py``.
     """
-    import_permission_check(by)
-    try:
-        with transaction.atomic():
-            if not dry_run:
-                # One import at a time: a second waits here, then plans against what the first saved.
-                list(Organisation.objects.select_for_update().exclude(urn="").values_list("pk", flat=True))
-            plan = _plan(upload)
-            if dry_run:
-                return plan
-            if expected_digest is not None and plan.digest != expected_digest:
-                raise ImportOutdated()
-            plan_apply(plan, by=by, source="GIAS import")
-            return plan
-    except SpreadsheetInvalid as invalid:
-        if isinstance(invalid, ImportInvalid):
-            raise
-        raise ImportInvalid(invalid.problems) from None
+    return import_run(
+        _plan,
+        upload=upload,
+        by=by,
+        dry_run=dry_run,
+        expected_digest=expected_digest,
+        source="GIAS import",
+        lock_schools=True,  # one GIAS import at a time
+    )

@@ -30,17 +30,13 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-
 from ..exports import CSV, XLSX, csv_bytes, xlsx_bytes
 from ..models import Organisation, OrganisationType, SchoolPhase, Ward
 from ..spreadsheets import SpreadsheetInvalid, find_headings, heading_key, shown, spreadsheet_rows
 from .base import (
     ImportInvalid,
-    ImportOutdated,
     ImportPlan,
-    import_permission_check,
-    plan_apply,
+    import_run,
     plan_change,
     validation_problems,
     website_normalise,
@@ -217,20 +213,14 @@ def organisations_import(
     ``expected_digest`` (from a preview) refuses with ``ImportOutdated`` if that changed meanwhile.
     ``by`` must hold ``crm.import_organisations`` (``PermissionDenied``); None is ``manage.py``.
     """
-    import_permission_check(by)
-    try:
-        with transaction.atomic():
-            plan = _plan(upload)
-            if dry_run:
-                return plan
-            if expected_digest is not None and plan.digest != expected_digest:
-                raise ImportOutdated()
-            plan_apply(plan, by=by, source="Organisations import")
-            return plan
-    except SpreadsheetInvalid as invalid:
-        if isinstance(invalid, ImportInvalid):
-            raise
-        raise ImportInvalid(invalid.problems) from None
+    return import_run(
+        _plan,
+        upload=upload,
+        by=by,
+        dry_run=dry_run,
+        expected_digest=expected_digest,
+        source="Organisations import",
+    )
 
 
 def organisations_template(fmt: str) -> bytes:
