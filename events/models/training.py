@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
-from crm.models import OrganisationType
+from crm.models import MemberSide, OrganisationType
 
 
 def new_token() -> str:
@@ -340,6 +340,12 @@ class Attendance(models.Model):
     email = models.EmailField(blank=True)
     organisation_name = models.CharField("organisation", max_length=200, blank=True)
     organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
+    # An elected Member's side and Cabinet seat on the day: the Member report counts these, so a Member
+    # who later crosses the floor or leaves the Cabinet does not change an old year's figures.
+    member_side = models.CharField(
+        "Administration or Opposition on the day", max_length=20, choices=MemberSide.choices, blank=True
+    )
+    is_cabinet_member = models.BooleanField("Cabinet Member on the day", default=False)
     organisation = models.ForeignKey(
         "crm.Organisation",
         on_delete=models.SET_NULL,

@@ -92,6 +92,12 @@ def _snapshot_of(attendance: Attendance, person) -> None:
     attendance.organisation = getattr(person, "organisation", None)
     attendance.organisation_type = getattr(person, "organisation_type", "")
     attendance.job_role = getattr(person, "job_role", "")
+    attendance.member_side, attendance.is_cabinet_member = member_snapshot(person)
+
+
+def member_snapshot(person) -> tuple[str, bool]:
+    """An elected Member's side and Cabinet seat today, kept on the attendance as they were on the day."""
+    return getattr(person, "member_side", "") or "", bool(getattr(person, "is_cabinet_member", False))
 
 
 def _adopt(attendance: Attendance, *, user, booking: Booking | None, by, now: dt.datetime) -> Attendance:
@@ -194,6 +200,8 @@ def attendance_record(
         organisation=getattr(user, "organisation", None),
         organisation_type=walk_in.get("organisation_type") or getattr(user, "organisation_type", ""),
         job_role=walk_in.get("job_role") or getattr(user, "job_role", ""),
+        member_side=member_snapshot(user)[0],
+        is_cabinet_member=member_snapshot(user)[1],
         method=method,
         checked_in_at=when or now,
         checked_in_by=by,

@@ -11,9 +11,11 @@ from django.utils import timezone
 from PIL import Image
 
 from crm import roles
+from crm.services import member_details_update
 from events.errors import MESSAGES, CheckInError
 from events.models import Attendance, AttendanceMethod, Booking, BookingStatus
 from events.services import (
+    attendance_record,
     attendance_undo,
     booking_cancel,
     booking_create,
@@ -294,3 +296,13 @@ def test_the_admin_session_list_counts_who_was_present_and_links_to_the_desk(
     content = listing.content.decode()
     for name in ("events:desk", "events:session_poster", "events:register"):
         assert reverse(name, args=[today_session.pk]) in content
+
+
+def test_attendance_keeps_a_members_side_and_cabinet_seat_as_on_the_day(today_session, trainer, make_user, team_admin):
+    councillor = make_user(member_side="administration", is_cabinet_member=True)
+    attendance, _ = attendance_record(session=today_session, user=councillor, by=trainer)
+    member_details_update(
+        actor=team_admin, user=councillor, political_group="", member_side="opposition", is_cabinet_member=False
+    )
+    attendance.refresh_from_db()
+    assert (attendance.member_side, attendance.is_cabinet_member) == ("administration", True)
