@@ -203,15 +203,29 @@ def xlsx_bytes(
     *,
     sheet_title: str = "Sheet1",
     column_widths: Sequence[int] = (),
+    more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]] = (),
 ) -> bytes:
-    """An Excel workbook: one sheet, headings in bold and frozen, text as text, dates and times as real dates."""
+    """An Excel workbook: headings in bold and frozen, text as text, dates and times as real dates.
+
+    One sheet, or more: ``more_sheets`` are further ``(title, headings, rows)`` after the first,
+    written by the same rules and with the same column widths (e.g. a quarterly return, a sheet a quarter).
+    """
     from openpyxl import Workbook
+
+    workbook = Workbook()
+    _xlsx_sheet(workbook.active, sheet_title, headings, rows, column_widths)
+    for title, more_headings, more_rows in more_sheets:
+        _xlsx_sheet(workbook.create_sheet(), title, more_headings, more_rows, column_widths)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_sheet(sheet, title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]], column_widths) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE_ILLEGAL.sub(" ", str(sheet_title))[:31].strip() or "Sheet1"
+    sheet.title = SHEET_TITLE_ILLEGAL.sub(" ", str(title))[:31].strip() or "Sheet1"
     for number, row in enumerate(chain([headings], rows), start=1):
         for column, raw in enumerate(row, start=1):
             value = cell(raw)
@@ -229,9 +243,6 @@ def xlsx_bytes(
     for column, width in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def spreadsheet_response(content: bytes | Iterable[bytes], *, fmt: str, filename: str) -> HttpResponse:

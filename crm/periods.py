@@ -75,6 +75,17 @@ class FinancialYear:
     def quarter_label(self, quarter: int) -> str:
         return f"Q{quarter} {QUARTER_MONTHS[quarter]}"
 
+    def quarter_bounds(self, quarter: int) -> tuple[dt.datetime, dt.datetime]:
+        """Midnight in London on the quarter's first day, and on the day after its last (Q1: 1 April, 1 July)."""
+        if quarter not in QUARTER_MONTHS:
+            raise ValueError("A quarter is 1 to 4.")
+
+        def start(q: int) -> dt.datetime:
+            month = 4 + 3 * (q - 1)
+            return dt.datetime(self.start_year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=_london())
+
+        return start(quarter), start(quarter + 1)
+
 
 def financial_years_between(first: dt.date, last: dt.date) -> list[FinancialYear]:
     """Every financial year from the one holding ``first`` to the one holding ``last``, oldest first."""
