@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from crm import roles
 from crm.models import MemberSide, Organisation, OrganisationType
+from crm.periods import FinancialYear
 
 from .models import (
     Attendance,
@@ -230,7 +231,10 @@ def seed() -> dict[str, int]:
     admin = User.objects.filter(groups__name=roles.PREVENT_ADMIN).first()
     trainer = User.objects.filter(groups__name=roles.TRAINER).first()
     today = timezone.localdate()
-    year_ago = today - dt.timedelta(days=365)
+    # The past year's training fills the last complete financial year (1 April to 31 March), so that
+    # Reports → Performance report has a whole year to show (feedback.reports).
+    last_year = FinancialYear.current().start_year - 1
+    year_ago = FinancialYear(last_year).first_day
 
     # WRAP: 22 past sessions, 493 people trained (394 council, 99 external), each booked and marked present.
     people = []
@@ -340,8 +344,8 @@ def seed() -> dict[str, int]:
             )
     Attendance.objects.bulk_create(walk_ins)
 
-    # The first elected-Member session, in May.
-    may = _workday(dt.date(today.year if today.month > 5 else today.year - 1, 5, 14))
+    # The first elected-Member session, in May of the last financial year.
+    may = _workday(dt.date(last_year, 5, 14))
     member_session = TrainingSession.objects.create(
         course=course["member"],
         starts_at=_at(may, 18),
