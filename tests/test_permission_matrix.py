@@ -397,6 +397,10 @@ MATRIX: dict[str, tuple] = {
     "compliance:summary": ("/admin/training/compliance/{requirement.pk}/summary/", *TEAM_ONLY),
     "compliance:summary_csv": ("/admin/training/compliance/{requirement.pk}/summary.csv", *TEAM_ONLY),
     "schools_coverage:index": ("/admin/training/schools-coverage/",   *TEAM_ONLY),
+    "feedback_report:index": ("/admin/reports/performance/",          *TEAM_ONLY),
+    "feedback_report:json": ("/admin/reports/performance/json/",       *TEAM_ONLY),
+    "feedback_report:quarterly": ("/admin/reports/performance/quarterly/", *TEAM_ONLY),
+    "feedback_report:publishable": ("/admin/reports/performance/publishable/", *TEAM_ONLY),
 
     # --- Project admin: Settings -> Users and Groups -------------------------------------------------------
     "wagtailusers_users:index": ("/admin/users/",                      *TEAM_ONLY),

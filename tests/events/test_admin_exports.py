@@ -107,6 +107,9 @@ CASES = {
     "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
     "outreach_visits:index": (lambda data: [], "210", True),
     "outreach_tags:index": (lambda data: [], "Online safety", False),
+    "feedback_report:index": (lambda data: [], "Staff trained", False),
+    "feedback_report:quarterly": (lambda data: [], "Staff trained", False),
+    "feedback_report:publishable": (lambda data: [], "Staff trained", False),
 }
 
 
