@@ -123,7 +123,7 @@ class PerformanceReportView(YearMixin, SpreadsheetExportMixin, WagtailAdminTempl
             sentences=report_sentences(self.report),
             tables=_tables(self.report),
             downloads=[
-                ("Figures (JSON)", f"{reverse('feedback_report:json')}?{query}"),
+                ("Figures (JSON)", f"{reverse('feedback_report:json')}?{query}&format=json"),
                 ("Figures (CSV)", f"{reverse('feedback_report:index')}?{query}&export=csv"),
                 ("Figures (XLSX)", f"{reverse('feedback_report:index')}?{query}&export=xlsx"),
                 ("Quarterly return (XLSX)", f"{reverse('feedback_report:quarterly')}?{query}&export=xlsx"),
