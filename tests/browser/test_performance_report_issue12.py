@@ -56,6 +56,11 @@ def test_the_team_reads_switches_year_and_downloads_the_return(browser, live_ser
     )
     expect(sentences).to_contain_text("923 education staff were trained in 38 briefing/training sessions")
     check(page)
+    page.emulate_media(media="print")  # printed for a committee paper: the report, not the admin around it
+    expect(page.locator("#wagtail-sidebar")).to_be_hidden()
+    expect(page.locator(".report-downloads")).to_be_hidden()
+    expect(sentences).to_be_visible()
+    page.emulate_media(media="screen")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Quarterly return (XLSX)").click()
