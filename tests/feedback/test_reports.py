@@ -427,3 +427,12 @@ def test_other_roles_are_refused(client, make_user, role):
         response = client.get(reverse(f"feedback_report:{name}") + "?year=2018&export=csv")
         assert response.status_code in (302, 403), name
         assert "attachment" not in response.get("Content-Disposition", "")
+
+
+def test_the_year_is_four_queries_whatever_the_size(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+        performance_report(year=2018)
+    assert len(captured) == 4, [query["sql"] for query in captured]
