@@ -1,0 +1,495 @@
+"""A legacy register matched to courses, sessions and people (a plan), then applied in one transaction.
+
+The rules are in the package's docstring (``feedback.imports``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.log_actions import log
+
+from crm import roles
+from crm.audit import audit_log
+from crm.imports import ImportInvalid, ImportOutdated
+from crm.models import Organisation
+from crm.selectors import exact_matches, organisation_name_key
+from events import audit as events_audit
+from events.models import (
+    Attendance,
+    AttendanceMethod,
+    Booking,
+    BookingStatus,
+    CoursePage,
+    ReportingCategory,
+    SessionStatus,
+    SessionVisibility,
+    TrainingIndexPage,
+    TrainingSession,
+)
+from events.services import attendance_record
+
+from ..models import ImportedNoShow
+from .rows import RegisterImportRow, register_import_rows
+
+if TYPE_CHECKING:
+    from crm.models import User
+
+# What a course or session made from a legacy register holds where the register says nothing.
+IMPORTED_SUMMARY = "Imported from a legacy register."
+IMPORTED_AUDIENCE = "As recorded on a legacy register"
+IMPORTED_DURATION = "Not recorded"
+IMPORTED_VENUE = "Not recorded (imported from a legacy register)"
+SESSION_STARTS, SESSION_ENDS = dt.time(9, 30), dt.time(12, 0)
+
+REGISTER_IMPORT = "feedback.register_import"
+ACTIONS = {REGISTER_IMPORT: ("Legacy register imported", "Imported a legacy register")}
+
+PLAN_MESSAGES = {
+    "team_only": "Only the Prevent team can import legacy registers.",
+    "no_training_index": "There is no Training page for new courses to go under. Add it in Pages first.",
+    "course_other_category": "Row {row}, column '{column}': the course “{title}” is already in the category "
+    "{existing}, not {category}. Correct the category, or give the course another title.",
+    "course_two_categories": "Row {row}, column '{column}': “{title}” is {category} on this row but {other} on "
+    "row {first}. A course has one category.",
+    "course_ambiguous": "Row {row}, column '{column}': {count} courses are called “{title}”. Give them different "
+    "titles in Pages first.",
+    "session_ambiguous": "Row {row}, column '{column}': “{title}” has {count} sessions on {date}, so the row could be "
+    "either. Record it with that session's own register.",
+    "session_cancelled": "Row {row}, column '{column}': “{title}”'s session on {date} was cancelled, so nobody "
+    "attended it.",
+    "duplicate_person": "Row {row}, column '{column}': {who} is also on row {first} for the same session. "
+    "Each person should be on a session's register once.",
+    "present_not_no_show": "Row {row}: {who} is already marked present at {session}, so the register's “no” was "
+    "not recorded.",
+}
+
+
+def _problem(code: str, **params) -> str:
+    return PLAN_MESSAGES[code].format(**params)
+
+
+@dataclass
+class PlannedSession:
+    """A session the rows belong to: found (``session``) or to be made (``session`` None until applied)."""
+
+    course_key: str
+    date: dt.date
+    session: TrainingSession | None
+    rows: list[int] = field(default_factory=list)
+    organisations: list[Organisation | None] = field(default_factory=list)
+    new: bool = False
+    problem: str = ""  # a PLAN_MESSAGES code when the rows cannot be placed on it
+    count: int = 0
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The one organisation in the register every row names: a session made for it is closed."""
+        first = self.organisations[0] if self.organisations else None
+        if first is not None and all(org is not None and org.pk == first.pk for org in self.organisations):
+            return first
+        return None
+
+
+@dataclass
+class PlannedPerson:
+    """One row that writes: an attendance, an imported no-show, or a booking marked as a no-show."""
+
+    row: RegisterImportRow
+    action: str  # "attendance", "no_show", "booking_no_show"
+    user: User | None = None
+    booking: Booking | None = None
+    organisation: Organisation | None = None
+    replaces: ImportedNoShow | None = None
+
+    @property
+    def session_key(self) -> tuple[str, dt.date]:
+        return self.row.course.casefold(), self.row.session_date
+
+    def describe(self) -> str:
+        what = {
+            "attendance": "present",
+            "no_show": "no-show",
+            "booking_no_show": "no-show (their booking is marked)",
+        }[self.action]
+        return (
+            f"Row {self.row.row}: {self.row.full_name}, {self.row.course} on {self.row.session_date:%d/%m/%Y}: {what}"
+        )
+
+
+@dataclass
+class RegisterImportPlan:
+    """Everything an import would do (a dry run) or did."""
+
+    file_name: str
+    courses: dict[str, CoursePage | None] = field(default_factory=dict)
+    new_courses: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (title, category)
+    sessions: dict[tuple[str, dt.date], PlannedSession] = field(default_factory=dict)
+    attendances: list[PlannedPerson] = field(default_factory=list)
+    attendances_already: int = 0
+    no_shows: list[PlannedPerson] = field(default_factory=list)
+    no_shows_already: int = 0
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def new_sessions(self) -> list[PlannedSession]:
+        return [planned for planned in self.sessions.values() if planned.new]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.new_courses or self.new_sessions or self.attendances or self.no_shows)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "courses_created": len(self.new_courses),
+            "sessions_created": len(self.new_sessions),
+            "attendances_created": len(self.attendances),
+            "attendances_already": self.attendances_already,
+            "no_shows_recorded": len(self.no_shows),
+            "no_shows_already": self.no_shows_already,
+        }
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of what would be written: a confirmed preview is applied only if it would still do the same."""
+        text = repr(
+            (
+                sorted(self.new_courses.items()),
+                sorted((planned.course_key, planned.date.isoformat()) for planned in self.new_sessions),
+                [(person.row, person.action, person.replaces is not None) for person in self.attendances],
+                [(person.row, person.action) for person in self.no_shows],
+                self.warnings,
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def summary(self) -> str:
+        counts = self.counts()
+        would = "would be " if self.dry_run else ""
+        text = (
+            f"Legacy register {self.file_name}: {counts['courses_created']} courses {would}created, "
+            f"{counts['sessions_created']} sessions {would}created, {counts['attendances_created']} attendances "
+            f"{would}created ({counts['attendances_already']} already there), {counts['no_shows_recorded']} no-shows "
+            f"{would}recorded ({counts['no_shows_already']} already there)."
+        )
+        return f"{text} Dry run: nothing was saved." if self.dry_run else f"{text} Saved."
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """What would be written, under headings (``manage.py`` prints them; the preview shows them)."""
+        return [
+            (
+                "New courses (unpublished)",
+                [f"{title} ({ReportingCategory(category).label})" for title, category in self.new_courses.values()],
+            ),
+            (
+                "New sessions (past, register closed)",
+                [f"{self._title(planned.course_key)} on {planned.date:%d/%m/%Y}" for planned in self.new_sessions],
+            ),
+            ("Attendances", [person.describe() for person in self.attendances]),
+            ("No-shows", [person.describe() for person in self.no_shows]),
+            ("Warnings", list(self.warnings)),
+        ]
+
+    def lines(self) -> list[str]:
+        lines = [self.summary()]
+        for heading, items in self.sections():
+            if items:
+                lines.append(f"{heading} ({len(items)}):")
+                lines += [f"  {item}" for item in items]
+        return lines
+
+    def _title(self, key: str) -> str:
+        course = self.courses.get(key)
+        return course.title if course is not None else self.new_courses[key][0]
+
+
+def _london_day(date: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(date, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min))
+
+
+def _row_number(problem: str) -> int:
+    match = re.match(r"Row (\d+)", problem)
+    return int(match.group(1)) if match else 0
+
+
+def _courses(plan: RegisterImportPlan, rows: list[RegisterImportRow], spelt: dict, problems: list[str]) -> list:
+    """Each row's course: found by title (any case, published or not), or planned; rows that cannot be placed out."""
+    by_title: dict[str, list[CoursePage]] = defaultdict(list)
+    for page in CoursePage.objects.all():
+        by_title[page.title.casefold()].append(page)
+    first_category: dict[str, tuple[str, int]] = {}
+    placed = []
+    for row in rows:
+        key = row.course.casefold()
+        params = {"row": row.row, "column": spelt.get("course", "course"), "title": row.course}
+        label = ReportingCategory(row.category).label
+        if key in first_category and first_category[key][0] != row.category:
+            other, first = first_category[key]
+            params["column"] = spelt.get("category", "category")
+            problems.append(
+                _problem(
+                    "course_two_categories", category=label, other=ReportingCategory(other).label, first=first, **params
+                )
+            )
+            continue
+        first_category.setdefault(key, (row.category, row.row))
+        existing = by_title.get(key, [])
+        if len(existing) > 1:
+            problems.append(_problem("course_ambiguous", count=len(existing), **params))
+            continue
+        if existing and existing[0].reporting_category != row.category:
+            params["column"] = spelt.get("category", "category")
+            existing_label = ReportingCategory(existing[0].reporting_category).label
+            problems.append(_problem("course_other_category", existing=existing_label, category=label, **params))
+            continue
+        plan.courses[key] = existing[0] if existing else None
+        if not existing:
+            plan.new_courses.setdefault(key, (row.course, row.category))
+        placed.append(row)
+    return placed
+
+
+def _session(
+    plan: RegisterImportPlan, row: RegisterImportRow, spelt: dict, problems: list[str]
+) -> PlannedSession | None:
+    """The row's session: found by course and London date, or planned as a new past session."""
+    key = (row.course.casefold(), row.session_date)
+    if key not in plan.sessions:
+        course = plan.courses[key[0]]
+        found = []
+        if course is not None:
+            starts, ends = _london_day(row.session_date)
+            found = list(TrainingSession.objects.filter(course=course, starts_at__gte=starts, starts_at__lt=ends))
+        held = [session for session in found if session.status == SessionStatus.SCHEDULED]
+        planned = PlannedSession(course_key=key[0], date=row.session_date, session=held[0] if held else None)
+        planned.new = not found
+        if len(held) > 1:
+            planned.problem = "session_ambiguous"
+            planned.count = len(held)
+        elif found and not held:
+            planned.problem = "session_cancelled"
+        plan.sessions[key] = planned
+    planned = plan.sessions[key]
+    if planned.problem:
+        column = spelt.get("session_date", "session_date")
+        date = f"{row.session_date:%d/%m/%Y}"
+        problems.append(
+            _problem(planned.problem, row=row.row, column=column, title=row.course, date=date, count=planned.count)
+        )
+        return None
+    return planned
+
+
+def _account(email: str) -> tuple[User | None, User | None]:
+    """``(the account with this email, that account if its email is verified)``: only the second is linked."""
+    if not email:
+        return None, None
+    account = get_user_model().objects.filter(email__iexact=email).first()
+    if account is None:
+        return None, None
+    verified = EmailAddress.objects.filter(user=account, email__iexact=email, verified=True).exists()
+    return account, account if verified else None
+
+
+def _plan(upload) -> RegisterImportPlan:
+    rows, problems, spelt = register_import_rows(upload)
+    plan = RegisterImportPlan(file_name=getattr(upload, "name", "") or "file")
+    rows = _courses(plan, rows, spelt, problems)
+    if plan.new_courses and not TrainingIndexPage.objects.exists():
+        problems.insert(0, _problem("no_training_index"))
+    register = exact_matches()
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        planned = _session(plan, row, spelt, problems)
+        if planned is None:
+            continue
+        identity = (row.course.casefold(), row.session_date, row.identity)
+        if identity in seen:
+            column = spelt.get("email" if row.email else "last_name", "")
+            problems.append(
+                _problem("duplicate_person", row=row.row, column=column, who=row.full_name, first=seen[identity])
+            )
+            continue
+        seen[identity] = row.row
+        organisation = register.get(organisation_name_key(row.organisation)) if row.organisation else None
+        planned.rows.append(row.row)
+        planned.organisations.append(organisation)
+        _person(plan, row, planned.session, organisation)
+    if problems:
+        raise ImportInvalid(sorted(problems, key=_row_number))
+    return plan
+
+
+def _person(plan: RegisterImportPlan, row: RegisterImportRow, session, organisation) -> None:
+    """What the row writes, if anything: someone already present or already recorded absent changes nothing."""
+    account, linked = _account(row.email)
+    present, no_show, booking = False, None, None
+    if session is not None:
+        if row.email:
+            same = Q(email__iexact=row.email) | (Q(user=account) if account else Q(pk__in=[]))
+            present = Attendance.objects.filter(same, session=session).exists()
+            no_show = ImportedNoShow.objects.filter(session=session, email__iexact=row.email).first()
+        else:
+            same_name = {"full_name__iexact": row.full_name, "organisation_name__iexact": row.organisation}
+            present = Attendance.objects.filter(session=session, **same_name).exists()
+            no_show = ImportedNoShow.objects.filter(session=session, email="", **same_name).first()
+        if account is not None:
+            booking = Booking.objects.filter(session=session, user=account, status=BookingStatus.CONFIRMED).first()
+    if row.attended:
+        if present:
+            plan.attendances_already += 1
+        else:
+            plan.attendances.append(
+                PlannedPerson(row, "attendance", user=linked, organisation=organisation, replaces=no_show)
+            )
+    elif present:
+        plan.warnings.append(_problem("present_not_no_show", row=row.row, who=row.full_name, session=session))
+    elif booking is not None:
+        if booking.no_show:
+            plan.no_shows_already += 1
+        else:
+            plan.no_shows.append(PlannedPerson(row, "booking_no_show", booking=booking))
+    elif no_show is not None:
+        plan.no_shows_already += 1
+    else:
+        plan.no_shows.append(PlannedPerson(row, "no_show", organisation=organisation))
+
+
+def _course_create(index: TrainingIndexPage, *, title: str, category: str, by: User | None) -> CoursePage:
+    """A course the register names that the site does not have: unpublished, for the team to finish or leave."""
+    base = slugify(title)[:200] or "imported-course"
+    slug, number = base, 1
+    while CoursePage.objects.filter(slug=slug).exists() or index.get_children().filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    page = CoursePage(
+        title=title,
+        slug=slug,
+        summary=IMPORTED_SUMMARY,
+        audience=IMPORTED_AUDIENCE,
+        duration=IMPORTED_DURATION,
+        reporting_category=category,
+        live=False,
+    )
+    index.add_child(instance=page)
+    page.save_revision(user=by)
+    log(page, "wagtail.create", user=by, data={"source": "Legacy register import"})
+    return page
+
+
+def _session_create(planned: PlannedSession, course: CoursePage, *, by: User | None, now) -> TrainingSession:
+    """A session the register records that the site does not have: held in the past, its register closed."""
+    organisation = planned.organisation
+    session = TrainingSession.objects.create(
+        course=course,
+        starts_at=timezone.make_aware(dt.datetime.combine(planned.date, SESSION_STARTS)),
+        ends_at=timezone.make_aware(dt.datetime.combine(planned.date, SESSION_ENDS)),
+        venue=IMPORTED_VENUE,
+        capacity=max(len(planned.rows), 1),
+        status=SessionStatus.SCHEDULED,
+        visibility=SessionVisibility.CLOSED if organisation else SessionVisibility.OPEN,
+        organisation=organisation,
+        allow_walk_ins=False,
+        register_closed_at=now,
+    )
+    log(session, "wagtail.create", user=by, data={"source": "Legacy register import"})
+    return session
+
+
+def _apply(plan: RegisterImportPlan, *, by: User | None) -> None:
+    now = timezone.now()
+    index = TrainingIndexPage.objects.first()
+    for key, (title, category) in plan.new_courses.items():
+        plan.courses[key] = _course_create(index, title=title, category=category, by=by)
+    for planned in plan.new_sessions:
+        planned.session = _session_create(planned, plan.courses[planned.course_key], by=by, now=now)
+    for person in plan.attendances:
+        row, session = person.row, plan.sessions[person.session_key].session
+        attendance, created = attendance_record(
+            session=session,
+            user=person.user,
+            by=by,
+            method=AttendanceMethod.UPLOAD,
+            when=session.starts_at,
+            full_name=row.full_name,
+            email=row.email,
+            organisation_name=row.organisation,
+            organisation_type=row.organisation_type,
+        )
+        if created:
+            # Who they were on the day is what the register says, not what their account says today.
+            Attendance.objects.filter(pk=attendance.pk).update(
+                full_name=row.full_name,
+                organisation_name=row.organisation,
+                organisation_type=row.organisation_type,
+                organisation=person.organisation,
+                member_side=row.political_group,
+                is_cabinet_member=row.cabinet,
+                job_role="",
+            )
+        if person.replaces is not None:
+            person.replaces.delete()  # a corrected register says they came after all
+    for person in plan.no_shows:
+        row, session = person.row, plan.sessions[person.session_key].session
+        if person.action == "booking_no_show":
+            Booking.objects.filter(pk=person.booking.pk).update(no_show=True)
+            audit_log(
+                events_audit.NO_SHOW,
+                instance=person.booking,
+                user=by,
+                person=person.booking.user_id,
+                changes={"no_show": [False, True]},
+                data={"session": session.pk, "by": "legacy register import"},
+            )
+        else:
+            ImportedNoShow.objects.create(
+                session=session,
+                full_name=row.full_name,
+                email=row.email,
+                organisation_name=row.organisation,
+                organisation_type=row.organisation_type,
+                imported_by=by,
+                imported_at=now,
+            )
+    plan.dry_run = False
+    if plan.changes:
+        where = index or next(iter(plan.sessions.values())).session
+        audit_log(REGISTER_IMPORT, instance=where, user=by, data={"file": plan.file_name, **plan.counts()})
+
+
+def registers_import(
+    *, upload, by: User | None = None, dry_run: bool = False, expected_digest: str | None = None
+) -> RegisterImportPlan:
+    """Import a legacy register (``feedback.imports``' docstring): every row checked, then all of it or nothing.
+
+    Raises ``ImportInvalid`` naming every bad row and column, and saves nothing; ``dry_run`` returns
+    the plan unsaved; ``expected_digest`` (from a preview) refuses with ``ImportOutdated`` when the
+    plan changed since. ``by`` must be the Prevent team (``PermissionDenied``); None is ``manage.py``.
+    """
+    if by is not None and not roles.has_role(by, roles.PREVENT_ADMIN):
+        raise PermissionDenied(PLAN_MESSAGES["team_only"])
+    with transaction.atomic():
+        if not dry_run:
+            # Two imports at once take turns, so the second plans against what the first made.
+            list(TrainingIndexPage.objects.select_for_update().values_list("pk", flat=True))
+        plan = _plan(upload)
+        if dry_run:
+            return plan
+        if expected_digest is not None and plan.digest != expected_digest:
+            raise ImportOutdated()
+        _apply(plan, by=by)
+        return plan
