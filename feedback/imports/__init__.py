@@ -61,8 +61,9 @@ The rules (decided for issue 12):
   imported attendances are anonymised by training's own erasure, as every attendance is.
 """
 
+from .apply import ACTIONS, REGISTER_IMPORT, registers_import
 from .people import on_person_data_preview, on_person_deleting
-from .plan import ACTIONS, PLAN_MESSAGES, REGISTER_IMPORT, RegisterImportPlan, registers_import
+from .plan import PLAN_MESSAGES, RegisterImportPlan, register_import_plan
 from .rows import COLUMNS, MESSAGES, REQUIRED, register_import_rows
 from .template import TEMPLATE_FILENAME, registers_template
 
@@ -77,6 +78,7 @@ __all__ = [
     "RegisterImportPlan",
     "on_person_data_preview",
     "on_person_deleting",
+    "register_import_plan",
     "register_import_rows",
     "registers_import",
     "registers_template",
