@@ -543,3 +543,56 @@ def test_others_cannot_import(client, make_user, wrap):
             assert response.status_code in (302, 403)
             assert response.status_code == 403 or response.url == reverse("wagtailadmin_home")
     assert not Attendance.objects.exists()
+
+
+# --- Matching edge cases -------------------------------------------------------------------------------------
+
+
+def test_two_sessions_that_day_or_only_a_cancelled_one_is_a_bad_row(wrap):
+    wrap_session(wrap, london(2019, 2, 28, 9, 30))
+    wrap_session(wrap, london(2019, 2, 28, 14))
+    wrap_session(wrap, london(2019, 3, 1, 10), status=SessionStatus.CANCELLED)
+    rows = [GOOD, "yes,Cole,Ann,,Housing,council,,,WRAP,wrap,01/03/2019"]
+    with pytest.raises(ImportInvalid) as error:
+        registers_import(upload=register_csv(rows))
+    assert error.value.problems == [
+        "Row 2, column 'Session_Date': “WRAP” has 2 sessions on 28/02/2019, so the row could be either. "
+        "Record it with that session's own register.",
+        "Row 3, column 'Session_Date': “WRAP”'s session on 01/03/2019 was cancelled, so nobody attended it.",
+    ]
+    assert not Attendance.objects.exists()
+
+
+def test_an_organisation_is_linked_only_when_its_name_is_one_organisations(tmp_path, wrap):
+    OrganisationFactory(name="St Paul's Church")
+    OrganisationFactory(name="St Pauls Church", postcode="W6 0AA")  # the same name, spelt another way
+    housing = OrganisationFactory(name="Housing Services", organisation_type=OrganisationType.COUNCIL)
+    rows = [
+        "yes,Dunn,Raj,,housing services,council,,,WRAP,wrap,2019-02-28",
+        "yes,Evans,Lee,,St Paul's Church,faith,,,WRAP,wrap,2019-02-28",
+    ]
+    run(tmp_path, register_csv(rows))
+    assert Attendance.objects.get(full_name="Raj Dunn").organisation == housing
+    assert Attendance.objects.get(full_name="Lee Evans").organisation is None
+
+
+def test_a_new_course_needs_the_training_page(db):
+    from events.models import TrainingIndexPage
+
+    assert not TrainingIndexPage.objects.exists()
+    with pytest.raises(ImportInvalid) as error:
+        registers_import(upload=register_csv([GOOD]))
+    assert error.value.problems == ["There is no Training page for new courses to go under. Add it in Pages first."]
+
+
+def test_deleting_a_person_blanks_their_imported_attendance(tmp_path, wrap, team_admin):
+    run(tmp_path, register_csv())
+    person = UserFactory(email="sana.akhtar@lbhf.gov.uk", verified=False)
+    person_delete(actor=team_admin, user=person)
+    attendance = Attendance.objects.get(
+        session__course__reporting_category=ReportingCategory.MEMBER,
+        member_side="administration",
+        is_cabinet_member=True,
+    )
+    assert (attendance.full_name, attendance.email) == ("", "")
+    assert counted_attendances().count() == 5  # still counted, without the name
