@@ -39,7 +39,8 @@ The rules (decided for issue 12):
   Two scheduled sessions of the course that day, or only a cancelled one, is a bad row.
 - **People** within a session are the same person by email (case apart) when the row has one, else
   by first and last name and organisation (case apart). Someone already present, or already recorded
-  absent, changes nothing, so importing the same file twice changes nothing.
+  absent, changes nothing, so importing the same file twice changes nothing; nor is a mark the
+  team took back on the desk made again (the correction stands).
 - **Attendances** (``attended`` yes) go through ``events.services.attendance_record`` (method
   *upload*, checked in at the session's start, by the importer, not self-declared), then keep the
   row's snapshot as the truth of the day: name, organisation as written, organisation type,

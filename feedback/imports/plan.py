@@ -316,22 +316,26 @@ def register_import_plan(upload) -> RegisterImportPlan:
 
 
 def _person(plan: RegisterImportPlan, row: RegisterImportRow, session, organisation) -> None:
-    """What the row writes, if anything: someone already present or already recorded absent changes nothing."""
+    """What the row writes, if anything: someone already present or already recorded absent changes nothing.
+
+    A mark someone took back on the desk (``undone_at``) is not made again: the correction stands.
+    """
     account, linked = _account(row.email)
-    present, no_show, booking = False, None, None
+    present, marked, no_show, booking = False, False, None, None
     if session is not None:
         if row.email:
             same = Q(email__iexact=row.email) | (Q(user=account) if account else Q(pk__in=[]))
-            present = Attendance.objects.filter(same, session=session).exists()
+            marks = Attendance.history.filter(same, session=session)
             no_show = ImportedNoShow.objects.filter(session=session, email__iexact=row.email).first()
         else:
             same_name = {"full_name__iexact": row.full_name, "organisation_name__iexact": row.organisation}
-            present = Attendance.objects.filter(session=session, **same_name).exists()
+            marks = Attendance.history.filter(session=session, **same_name)
             no_show = ImportedNoShow.objects.filter(session=session, email="", **same_name).first()
+        present, marked = marks.filter(undone_at__isnull=True).exists(), marks.exists()
         if account is not None:
             booking = Booking.objects.filter(session=session, user=account, status=BookingStatus.CONFIRMED).first()
     if row.attended:
-        if present:
+        if marked:
             plan.attendances_already += 1
         else:
             plan.attendances.append(

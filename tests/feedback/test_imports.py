@@ -596,3 +596,11 @@ def test_deleting_a_person_blanks_their_imported_attendance(tmp_path, wrap, team
     )
     assert (attendance.full_name, attendance.email) == ("", "")
     assert counted_attendances().count() == 5  # still counted, without the name
+
+
+def test_a_mark_taken_back_is_not_made_again_by_a_second_import(tmp_path, wrap):
+    run(tmp_path, register_csv([GOOD]))
+    Attendance.objects.filter(email="raj.dunn@lbhf.gov.uk").update(undone_at=timezone.now())
+    out = run(tmp_path, register_csv([GOOD]))
+    assert "0 attendances created (1 already there)" in out
+    assert Attendance.history.count() == 1 and not counted_attendances().exists()
