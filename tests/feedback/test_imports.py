@@ -604,3 +604,20 @@ def test_a_mark_taken_back_is_not_made_again_by_a_second_import(tmp_path, wrap):
     out = run(tmp_path, register_csv([GOOD]))
     assert "0 attendances created (1 already there)" in out
     assert Attendance.history.count() == 1 and not counted_attendances().exists()
+
+
+def test_the_sample_register_imports_on_the_demo_courses(tmp_path):
+    from pathlib import Path
+
+    from events.demo import courses
+
+    courses()
+    sample = Path(__file__).resolve().parents[2] / "feedback" / "samples" / "legacy-register-sample.csv"
+    out = io.StringIO()
+    call_command("import_registers", str(sample), stdout=out)
+    assert (
+        "1 courses created, 3 sessions created, 6 attendances created (0 already there), 2 no-shows" in out.getvalue()
+    )
+    out = io.StringIO()
+    call_command("import_registers", str(sample), "--dry-run", stdout=out)
+    assert "0 attendances would be created (6 already there)" in out.getvalue()
