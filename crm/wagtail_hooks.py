@@ -166,6 +166,8 @@ class CrmViewSetGroup(ModelViewSetGroup):
         return [
             *super().get_submenu_items(),
             ImportMenuItem("Import organisations", reverse("crm_import", args=["schools"]), icon_name="download"),
+            # Imports the apps above crm add beside it (feedback's legacy registers), without crm importing them.
+            *(make_item() for make_item in hooks.get_hooks("register_crm_import_menu_item")),
         ]
 
 

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
+from crm.models import OrganisationType
 from events.models import Attendance, ReportingCategory, TrainingSession
 
 
@@ -225,3 +228,29 @@ class FeedbackRequest(models.Model):
 
     def __str__(self):
         return f"Feedback request for {self.attendance}"
+
+
+class ImportedNoShow(models.Model):
+    """Someone a legacy register (``feedback.imports``) marks as booked but absent, who has no booking here.
+
+    A ``Booking`` needs an account, and accounts are never made from a spreadsheet, so a no-show of
+    someone without one is kept here, as the register gave it. It never counts as trained. Deleting a
+    person removes the rows under their email (``feedback.imports.on_person_deleting``).
+    """
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="imported_no_shows")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "full_name"]
+        verbose_name = "no-show from an imported register"
+
+    def __str__(self):
+        return f"{self.full_name or self.email or 'Someone'} did not attend {self.session}"

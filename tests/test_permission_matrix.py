@@ -263,6 +263,10 @@ MATRIX: dict[str, tuple] = {
     "crm_import [organisations]": ("/admin/crm/import/organisations/", *TEAM_ONLY),
     "crm_import_confirm": ("POST /admin/crm/import/schools/confirm/",  LOGIN, "->/admin/crm/import/schools/", ADMIN_NO, *(403,) * 6),
     "crm_import_template": ("/admin/crm/import-template/organisations.xlsx", *TEAM_ONLY),
+    # CRM -> Import legacy registers (issue 12, feedback/import_admin.py): upload, preview, confirm; the team only.
+    "feedback_register_import": ("/admin/imports/registers/",          *TEAM_ONLY),
+    "feedback_register_import_confirm": ("POST /admin/imports/registers/confirm/", LOGIN, "->/admin/imports/registers/", ADMIN_NO, *(403,) * 6),
+    "feedback_register_import_template": ("/admin/imports/registers/template.csv", *TEAM_ONLY),
     "organisations:timeline": ("/admin/crm/organisations/timeline/{organisation.pk}/", *TEAM_ONLY),
     # CRM -> Match names: typed organisation names linked or added, and merging two organisations; the team only.
     "organisation_matching:index": ("/admin/crm/matching/",            *TEAM_ONLY),
