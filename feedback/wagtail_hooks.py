@@ -19,7 +19,8 @@ class FeedbackFormAdminForm(WagtailAdminModelForm):
         cleaned = super().clean()
         seen: dict[str, int] = {}
         for number, form in enumerate(self.formsets["questions"].forms, start=1):
-            data = getattr(form, "cleaned_data", None) or {}
+            # The parent is cleaned before its formsets: clean each question first (its own checks run once).
+            data = form.cleaned_data if form.is_valid() else {}
             if not data or data.get("DELETE") or not data.get("measure"):
                 continue
             measure = data["measure"]
