@@ -14,9 +14,20 @@ def wrap(db):
     return CoursePageFactory(title="WRAP", slug="wrap", reporting_category=ReportingCategory.WRAP)
 
 
+def default_forms() -> None:
+    """The default forms the migration makes, again if a transactional test has flushed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not FeedbackForm.objects.exists():
+        import_module("feedback.migrations.0002_collect_default_forms").add_default_forms(apps, None)
+
+
 @pytest.fixture
 def wrap_form(db):
     """The default WRAP form the migration made: the eight standard questions."""
+    default_forms()
     return FeedbackForm.objects.get(default_for=ReportingCategory.WRAP)
 
 
