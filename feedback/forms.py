@@ -10,13 +10,8 @@ from django import forms
 
 from .models import FeedbackForm, FeedbackQuestion, QuestionKind
 
-RATING_CHOICES = [
-    ("1", "1 (poor)"),
-    ("2", "2"),
-    ("3", "3"),
-    ("4", "4"),
-    ("5", "5 (excellent)"),
-]
+# The scale's meaning (1 is poor, 5 excellent...) is the question's help text, read out with it.
+RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 

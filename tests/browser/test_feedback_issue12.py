@@ -49,7 +49,7 @@ def test_an_attendee_answers_the_feedback_form_on_a_phone(phone_page, wrap, defa
     assert not page_overflows(page)
 
     # Sent half-done: every missing answer is named, nothing is kept.
-    rate(page, "Overall, how would you rate the session?", "5 (excellent)")
+    rate(page, "Overall, how would you rate the session?", "5")
     page.get_by_role("button", name="Send my feedback").click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_contain_text("How would you rate the trainer?: " + ANSWER_MESSAGES["required"])
@@ -57,7 +57,7 @@ def test_an_attendee_answers_the_feedback_form_on_a_phone(phone_page, wrap, defa
     assert axe_violations(page) == []
     assert not page_overflows(page)
 
-    rate(page, "Overall, how would you rate the session?", "5 (excellent)")
+    rate(page, "Overall, how would you rate the session?", "5")
     rate(page, "How would you rate the trainer?", "4")
     rate(page, "How relevant was the session to your role?", "4")
     rate(page, "Before the session, how confident were you to recognise a concern and know how to refer it?", "2")
@@ -97,7 +97,7 @@ def test_a_walk_in_checks_in_and_answers_anonymously_from_the_thank_you_screen(p
         "How relevant was the session to your role?",
         "After the session, how confident are you to recognise a concern and know how to refer it?",
     ):
-        rate(page, question, "5 (excellent)")
+        rate(page, question, "5")
     rate(page, "Before the session, how confident were you to recognise a concern and know how to refer it?", "3")
     rate(page, "Would you recommend this session to a colleague?", "Yes")
     page.get_by_role("button", name="Send my feedback").click()
