@@ -110,3 +110,23 @@ def test_a_walk_in_checks_in_and_answers_anonymously_from_the_thank_you_screen(p
     expect(page.get_by_role("heading", name="Feedback already given")).to_be_visible()
     assert axe_violations(page) == []
     assert Attendance.objects.get(session=session).self_declared
+
+
+def test_the_team_edits_a_feedback_form_in_the_admin(phone_page, default_forms):
+    from crm.roles import sync_roles
+
+    sync_roles()
+    team_admin = UserFactory(roles=[roles.PREVENT_ADMIN])
+    page = phone_page
+    sign_in(page, team_admin)
+    page.goto("/admin/snippets/feedback/feedbackform/")
+    expect(page.get_by_role("link", name="WRAP feedback")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="WRAP feedback").click()
+    page.locator("#id_title").wait_for()
+    assert axe_violations(page) == []
+    page.locator("#id_title").fill("WRAP feedback (2026)")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_text("WRAP feedback (2026)").first).to_be_visible()
+    default_forms.refresh_from_db()
+    assert default_forms.title == "WRAP feedback (2026)" and default_forms.questions.count() == 8
