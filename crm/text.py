@@ -112,12 +112,13 @@ def _phone_numbers(text: str) -> list[str]:
     return found
 
 
-def personal_data_check(text: str) -> list[str]:
+def personal_data_check(text: str, *, refused: str = PERSONAL_DATA_REFUSED) -> list[str]:
     """What personal data ``text`` holds, as messages to show the person (empty when none).
 
     Refused: an email address, a UK phone number, a UK postcode, a National Insurance number.
     Look-alikes pass: dates (12/03/2026, 2026-03-12), times (14:30), room numbers, years,
-    counts, course names such as "WRAP 2".
+    counts, course names such as "WRAP 2". ``refused`` words the message for the record at hand
+    (``{kind}`` and ``{found}`` are filled in); the outreach wording by default.
     """
     if not text:
         return []
@@ -127,7 +128,7 @@ def personal_data_check(text: str) -> list[str]:
     found += [("phone", match) for match in _phone_numbers(without_emails)]
     found += [("ni_number", match.group(0)) for match in _NI_NUMBER.finditer(without_emails)]
     found += [("postcode", match.group(0)) for match in _POSTCODE.finditer(without_emails)]
-    return [PERSONAL_DATA_REFUSED.format(kind=PERSONAL_DATA_KINDS[kind], found=value) for kind, value in found]
+    return [refused.format(kind=PERSONAL_DATA_KINDS[kind], found=value) for kind, value in found]
 
 
 def personal_data_errors(values: dict[str, str | None]) -> dict[str, list[str]]:

@@ -71,6 +71,8 @@ from events.models import (
 )
 from events.services import invitation_token
 from events.services.attendance import checkin_link_url
+from feedback.links import feedback_token
+from feedback.models import FeedbackForm, FeedbackQuestion
 from portal.models import HomePage
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -406,6 +408,22 @@ MATRIX: dict[str, tuple] = {
     "feedback_report:quarterly": ("/admin/reports/performance/quarterly/", *TEAM_ONLY),
     "feedback_report:publishable": ("/admin/reports/performance/publishable/", *TEAM_ONLY),
 
+    # --- Feedback after training (issue 12): the signed link; the forms the team edits -----------------------
+    # A link for an account's attendance needs that account (the learner's); anyone else signed in is refused.
+    "feedback:answer":    ("/feedback/{feedback_token}/",               LOGIN, 403, 403, 403, 200, 403, 403, 403, 403),
+    "feedback:answer [walk-in without an account]": ("/feedback/{walk_in_feedback_token}/", *PUBLIC),
+    "feedback:answer [tampered]": ("/feedback/{feedback_token}x/",      *(404,) * 9),
+    "feedback:thanks":    ("/feedback/thanks/",                         *PUBLIC),
+    "wagtailsnippets_feedback_feedbackform:list": ("/admin/snippets/feedback/feedbackform/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:list_results": ("/admin/snippets/feedback/feedbackform/results/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:add": ("/admin/snippets/feedback/feedbackform/add/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:edit": ("/admin/snippets/feedback/feedbackform/edit/{feedback_form.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:delete": ("/admin/snippets/feedback/feedbackform/delete/{feedback_form.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:copy": ("/admin/snippets/feedback/feedbackform/copy/{feedback_form.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:history": ("/admin/snippets/feedback/feedbackform/history/{feedback_form.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:history_results": ("/admin/snippets/feedback/feedbackform/history-results/{feedback_form.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_feedback_feedbackform:usage": ("/admin/snippets/feedback/feedbackform/usage/{feedback_form.pk}/", *TEAM_ONLY),
+
     # --- Project admin: Settings -> Users and Groups -------------------------------------------------------
     "wagtailusers_users:index": ("/admin/users/",                      *TEAM_ONLY),
     "wagtailusers_users:index_results": ("/admin/users/results/",      *TEAM_ONLY),
@@ -620,6 +638,14 @@ def build_world() -> SimpleNamespace:
     w.document = get_document_model().objects.create(
         title="Pre-reading", file=ContentFile(b"Read this before the session.\n", name="pre-reading.txt")
     )
+    # Feedback (issue 12): the WRAP form (the migration's, or one made here after a flush), and signed links.
+    w.feedback_form = FeedbackForm.objects.filter(default_for=ReportingCategory.WRAP).first()
+    if w.feedback_form is None:
+        w.feedback_form = FeedbackForm.objects.create(title="WRAP feedback", default_for=ReportingCategory.WRAP)
+        FeedbackQuestion.objects.create(form=w.feedback_form, label="Overall?", measure="overall")
+    w.feedback_token = feedback_token(w.attendance)
+    walk_in = Attendance.objects.create(session=w.past_session, full_name="Robin Okafor", email="robin@example.org")
+    w.walk_in_feedback_token = feedback_token(walk_in)
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")

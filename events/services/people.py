@@ -33,8 +33,12 @@ if TYPE_CHECKING:
     from crm.models import User
 
 
-def _their_attendances(user: User):
-    """Every mark of theirs, taken back ones included: under their account, or a walk-in under their email."""
+def person_attendances(user: User):
+    """Every mark of theirs, taken back ones included: under their account, or a walk-in under their email.
+
+    Public for the apps above that hold data hanging off a person's attendance (feedback), so they
+    find the same marks this module anonymises.
+    """
     same = Q(user=user)
     if user.email:
         same |= Q(email__iexact=user.email)
@@ -56,7 +60,7 @@ def person_training_data(*, user: User) -> list[PersonDataLine]:
         PersonDataLine("Bookings and waiting-list places", Booking.objects.filter(user=user).count(), "deleted"),
         PersonDataLine(
             "Attendance at sessions",
-            _their_attendances(user).count(),
+            person_attendances(user).count(),
             "kept for the figures, with name, email and job role taken out",
         ),
         PersonDataLine(
@@ -77,7 +81,7 @@ def person_training_data(*, user: User) -> list[PersonDataLine]:
 
 def person_training_data_erase(*, user: User, by) -> dict[str, int]:
     """Erase training's data about ``user`` inside the caller's transaction; certificate files go on commit."""
-    attendances = _their_attendances(user)
+    attendances = person_attendances(user)
     anonymised = attendances.update(full_name="", email="", job_role="", user=None)
     # Held places come back with the places count: each pending invitation that held one frees it.
     invitations = _their_invitations(user)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import calendar, certificates
+from ..after_attendance import attendance_links
 from ..compliance import person_requirements
 from ..errors import MESSAGES, BookingError
 from ..forms import ColleaguesForm
@@ -269,6 +270,7 @@ def booking_ics(request, pk):
 @login_required
 def my_training(request):
     data = my_training_data(user=request.user)
+    attendance_links(data.attended, viewer=request.user)
     requirements = person_requirements(user=request.user)
     subscription = CalendarSubscription.objects.filter(user=request.user).first()
     feed_url = (

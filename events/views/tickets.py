@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from crm import roles
 
 from .. import checkin_codes
+from ..after_attendance import attendance_links
 from ..emails import ticket_link
 from ..errors import CheckInError
 from ..forms import WalkInForm
@@ -146,6 +147,8 @@ def self_checkin(request, token):
                     request, "events/self_checkin_code.html", {**context, "code_error": error, "code": ""}, status=403
                 )
             return _refused(request, context, error)
+        # What the apps above offer next (feedback): the same person's browser, just marked present.
+        attendance_links([result.attendance], viewer=request.user)
         return render(request, "events/self_checkin_result.html", {**context, "result": result})
     return render(request, "events/self_checkin.html", context)
 

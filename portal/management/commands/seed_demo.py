@@ -6,6 +6,7 @@ from crm.organisations import exact_matches_link
 from crm.outreach import demo as outreach_demo
 from crm.roles import sync_roles
 from events import demo as events_demo
+from feedback import demo as feedback_demo
 from portal import demo as portal_demo
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             crm_demo.contacts_link_accounts()  # a contact who has a demo account (the school DSL)
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
+            counts.update(feedback_demo.seed())  # answers from people marked present at the sessions above
             # As at go-live: typed organisation names that are exactly an organisation's are linked
             # (manage.py link_organisations); near misses are left for CRM → Match names.
             counts["typed names linked"] = len(exact_matches_link(by=None))
