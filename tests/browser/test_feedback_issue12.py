@@ -22,7 +22,7 @@ def default_forms(wrap):
     from importlib import import_module
 
     if not FeedbackForm.objects.exists():
-        import_module("feedback.migrations.0002_collect_default_forms").add_default_forms(apps, None)
+        import_module("feedback.migrations.0003_default_forms").add_default_forms(apps, None)
     return FeedbackForm.objects.get(default_for="wrap")
 
 

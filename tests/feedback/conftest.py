@@ -21,7 +21,7 @@ def default_forms() -> None:
     from django.apps import apps
 
     if not FeedbackForm.objects.exists():
-        import_module("feedback.migrations.0002_collect_default_forms").add_default_forms(apps, None)
+        import_module("feedback.migrations.0003_default_forms").add_default_forms(apps, None)
 
 
 @pytest.fixture
