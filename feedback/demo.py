@@ -121,7 +121,7 @@ def seed() -> dict[str, int]:
             answers.append({"question": question.label, "measure": question.measure, "answer": value})
         response.answers = answers
         responses.append(response)
-        requests.append(FeedbackRequest(attendance=attendance, emailed_at=emailed, answered_on=submitted))
+        requests.append(FeedbackRequest(attendance=attendance, emailed_at=emailed, answered=True))
     # Shuffled so that the order rows are stored in says nothing about whose an anonymous answer is.
     rng.shuffle(responses)
     with transaction.atomic():

@@ -58,7 +58,8 @@ class FeedbackAnswerForm(forms.Form):
             help_text=(
                 "You checked in by typing your details at the door, so your answers are kept anonymously."
                 if anonymous_only
-                else "Your answers are kept without your name or any link to your attendance."
+                else "Your answers are kept without your name or any link to your attendance. In a small group, "
+                "the team may still guess whose they are, so leave out anything that gives you away."
             ),
         )
 

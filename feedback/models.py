@@ -220,11 +220,15 @@ class FeedbackResponse(models.Model):
 
 
 class FeedbackRequest(models.Model):
-    """A person marked present was asked for feedback: emailed once, and whether they have answered."""
+    """A person marked present was asked for feedback: emailed once, and whether they have answered.
+
+    Whether, never when: an anonymous answer keeps the day it was given, so a date here would let
+    the two be matched on a day with one answer.
+    """
 
     attendance = models.OneToOneField(Attendance, on_delete=models.CASCADE, related_name="feedback_request")
     emailed_at = models.DateTimeField(null=True, blank=True)
-    answered_on = models.DateField(null=True, blank=True)
+    answered = models.BooleanField(default=False)
 
     def __str__(self):
         return f"Feedback request for {self.attendance}"

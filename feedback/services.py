@@ -204,7 +204,7 @@ def feedback_submit(
     if must_be_anonymous(attendance) and not anonymous:
         raise FeedbackError("anonymous_only")
     request = _lock_request(attendance)
-    if request.answered_on is not None:
+    if request.answered:
         raise FeedbackError("already_answered")
     cleaned = feedback_answers_clean(form=form, answers=answers)
     response = FeedbackResponse(
@@ -222,8 +222,8 @@ def feedback_submit(
         for answer in cleaned
     ]
     response.save()
-    request.answered_on = today
-    request.save(update_fields=["answered_on"])
+    request.answered = True
+    request.save(update_fields=["answered"])
     return response
 
 
@@ -251,7 +251,7 @@ def feedback_requests_due(*, now: dt.datetime | None = None):
         .filter(_courses_with_forms())
         .filter((Q(user__isnull=False) & ~Q(user__email="")) | (Q(user__isnull=True) & ~Q(email="")))
         .exclude(feedback_request__emailed_at__isnull=False)
-        .exclude(feedback_request__answered_on__isnull=False)
+        .exclude(feedback_request__answered=True)
         .select_related("session", "session__course", "user")
         .order_by("session__ends_at", "pk")
     )
@@ -269,7 +269,7 @@ def feedback_requests_send(*, now: dt.datetime | None = None) -> int:
     for attendance in feedback_requests_due(now=now):
         with transaction.atomic():
             request = _lock_request(attendance)
-            if request.emailed_at is not None or request.answered_on is not None:
+            if request.emailed_at is not None or request.answered:
                 continue
             emails.feedback_request(attendance)
             request.emailed_at = now
@@ -290,7 +290,7 @@ def feedback_attendance_links(*, attendances, viewer) -> dict[int, AttendanceLin
     today = timezone.localdate()
     answered = set(
         FeedbackRequest.objects.filter(
-            attendance__in=[attendance.pk for attendance in attendances], answered_on__isnull=False
+            attendance__in=[attendance.pk for attendance in attendances], answered=True
         ).values_list("attendance_id", flat=True)
     )
     forms: dict[int, FeedbackForm | None] = {}

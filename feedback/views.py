@@ -45,7 +45,7 @@ def answer(request, token):
         return redirect_to_login(request.get_full_path())
     try:
         feedback_person_check(attendance, by=request.user)
-        if FeedbackRequest.objects.filter(attendance=attendance, answered_on__isnull=False).exists():
+        if FeedbackRequest.objects.filter(attendance=attendance, answered=True).exists():
             raise FeedbackError("already_answered")
         feedback_form = feedback_open_check(attendance)
     except FeedbackError as error:

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_on', models.DateField(blank=True, null=True)),
+                ('answered', models.BooleanField(default=False)),
                 ('attendance', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_request', to='events.attendance')),
             ],
         ),

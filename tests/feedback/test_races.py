@@ -59,4 +59,4 @@ def test_a_link_sent_four_times_at_once_gives_one_answer(walk_in_now, wrap_form)
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"]
     assert {code for kind, code in outcomes if kind == "refused"} == {"already_answered"}
     assert FeedbackResponse.objects.count() == 1
-    assert FeedbackRequest.objects.get(attendance=walk_in_now).answered_on is not None
+    assert FeedbackRequest.objects.get(attendance=walk_in_now).answered

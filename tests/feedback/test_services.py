@@ -42,7 +42,7 @@ def test_the_answers_are_kept_in_their_columns_and_as_asked(attendance, wrap_for
     assert [answer["question"] for answer in response.answers] == [
         question.label for question in wrap_form.questions.all() if question.measure != Measure.IMPROVE
     ]
-    assert FeedbackRequest.objects.get(attendance=attendance).answered_on == timezone.localdate()
+    assert FeedbackRequest.objects.get(attendance=attendance).answered
 
 
 def test_one_answer_per_attendance(attendance, wrap_form, learner):
@@ -98,7 +98,7 @@ def test_bad_answers_are_refused_with_a_message_beside_their_question(
     assert refused.value.errors == {question_id(wrap_form, measure): [message]}
     assert refused.value.message == MESSAGES["answers_invalid"]
     assert not FeedbackResponse.objects.exists()
-    assert not FeedbackRequest.objects.filter(answered_on__isnull=False).exists(), "nothing half-saved"
+    assert not FeedbackRequest.objects.filter(answered=True).exists(), "nothing half-saved"
 
 
 def test_every_bad_answer_is_reported_at_once(attendance, wrap_form, learner):
@@ -238,7 +238,7 @@ def test_erasing_a_person_detaches_their_feedback_and_the_preview_says_so(attend
     assert attendance.user is None and attendance.email == "", "training still blanks the attendance afterwards"
 
 
-def test_answered_on_is_the_london_date(attendance, wrap_form, learner):
+def test_submitted_on_is_the_london_date(attendance, wrap_form, learner):
     # 23:30 on 31 March in London (BST starts on 29 March 2026): still 31 March there.
     with time_machine.travel(dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC), tick=False):
         type(attendance.session).objects.filter(pk=attendance.session.pk).update(
