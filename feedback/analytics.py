@@ -1,0 +1,406 @@
+"""The analytics dashboard's figures (Reports → Feedback and training analytics), as pandas DataFrames.
+
+Every figure starts from ``feedback.selectors`` — ``counted_attendances`` (who counts as trained),
+``held_sessions`` and ``counted_responses`` — so the dashboard and the committee report can never
+disagree; time is divided by ``crm.periods`` (financial years from 1 April, quarters Q1 Apr–Jun ...,
+months in London time, by when the session started).
+
+Each breakdown is one aggregate query (``values().annotate()``, conditional aggregation, months
+truncated in London time): no attendance row ever reaches Python. pandas only reshapes what the
+database summed: missing months filled with 0, months added up into quarters and financial years,
+courses into reporting categories, sums divided into means and rates.
+
+"Sessions held" is counted as the distinct sessions of the counted attendances: exactly
+``held_sessions`` (a session with someone counted as trained), counted in the same query.
+
+Ratings are summed with their counts rather than averaged in the database, so that a year's or a
+quarter's mean is exact (sum over count), not a mean of monthly means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from crm.models import OrganisationType
+from crm.periods import QUARTER_MONTHS, FinancialYear, financial_year_of
+from events.models import ReportingCategory
+
+from .selectors import counted_attendances, counted_responses
+
+NOT_KNOWN = "Not known"
+NO_WARD = "No ward / not matched"
+NO_TRAINER = "No trainer recorded"
+RECENT_COMMENTS = 20
+RATINGS = ("overall", "trainer", "relevance")
+BOTH_CONFIDENCES = Q(confidence_before__isnull=False, confidence_after__isnull=False)
+
+ATTENDANCE_COLUMNS = ["trained", "sessions"]
+FEEDBACK_SUMS = [
+    "responses",
+    *(f"{name}_{part}" for name in RATINGS for part in ("sum", "n")),
+    "before_sum",
+    "after_sum",
+    "uplift_sum",
+    "uplift_n",
+    "recommend_yes",
+    "recommend_n",
+]
+
+
+def london() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(value: dt.datetime | dt.date) -> dt.date:
+    """The first day of a month the database truncated (an aware datetime on most databases), in London."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(london())
+        value = value.date()
+    return value.replace(day=1)
+
+
+def months_of(year: FinancialYear) -> list[dt.date]:
+    """April to March: the first day of each month of the financial year."""
+    return [dt.date(year.start_year + (month < 4), month, 1) for month in (*range(4, 13), 1, 2, 3)]
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A DataFrame of aggregated rows (dicts), with every column present even when there are no rows."""
+    frame = pd.DataFrame(list(rows))
+    for column in columns:
+        if column not in frame:
+            frame[column] = pd.Series(dtype="object")
+    return frame
+
+
+def _ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = frame.copy()
+    frame[columns] = frame[columns].fillna(0).astype(int)
+    return frame
+
+
+def _feedback_aggregates() -> dict:
+    """One response row's worth of sums and counts, summed by the database in whatever grouping it is given."""
+    aggregates = {"responses": Count("pk")}
+    for name in RATINGS:
+        aggregates[f"{name}_sum"] = Sum(name)
+        aggregates[f"{name}_n"] = Count(name)
+    aggregates.update(
+        before_sum=Sum("confidence_before", filter=BOTH_CONFIDENCES),
+        after_sum=Sum("confidence_after", filter=BOTH_CONFIDENCES),
+        uplift_sum=Sum(F("confidence_after") - F("confidence_before"), filter=BOTH_CONFIDENCES),
+        uplift_n=Count("pk", filter=BOTH_CONFIDENCES),
+        recommend_yes=Count("pk", filter=Q(would_recommend=True)),
+        recommend_n=Count("would_recommend"),
+    )
+    return aggregates
+
+
+def _ratio(top: pd.Series, bottom: pd.Series, *, scale: float = 1, places: int = 2) -> pd.Series:
+    """top / bottom (times scale), rounded; empty (NaN) where there is nothing to divide by."""
+    bottom = bottom.astype(float).where(bottom > 0)
+    return (top.astype(float) * scale / bottom).round(places)
+
+
+def feedback_figures(sums: pd.DataFrame) -> pd.DataFrame:
+    """Means and rates from summed responses: mean ratings, confidence before/after and uplift with n, % recommend.
+
+    ``sums`` holds ``FEEDBACK_SUMS`` and ``trained`` (counted attendances): the response rate is
+    responses ÷ counted attendances. Means are over the responses that answered; before, after and
+    the uplift (after − before) over the responses that gave both.
+    """
+    out = sums[[c for c in sums.columns if c not in FEEDBACK_SUMS]].copy()
+    out["responses"] = sums["responses"].astype(int)
+    out["response_rate"] = _ratio(sums["responses"], sums["trained"], scale=100, places=1)
+    for name in RATINGS:
+        out[f"mean_{name}"] = _ratio(sums[f"{name}_sum"], sums[f"{name}_n"])
+    out["confidence_before"] = _ratio(sums["before_sum"], sums["uplift_n"])
+    out["confidence_after"] = _ratio(sums["after_sum"], sums["uplift_n"])
+    out["uplift"] = _ratio(sums["uplift_sum"], sums["uplift_n"])
+    out["uplift_n"] = sums["uplift_n"].astype(int)
+    out["recommend_percent"] = _ratio(sums["recommend_yes"], sums["recommend_n"], scale=100, places=1)
+    return out
+
+
+class Analytics:
+    """The dashboard's figures for one financial year (and the trend over every year with data).
+
+    Each raw query runs once per instance (``cached_property``); the frames built on it are cheap.
+    """
+
+    def __init__(self, year: FinancialYear):
+        self.year = year
+
+    # --- Raw aggregate queries (one each) --------------------------------------------------------
+
+    def _attendances(self, *, whole_year: bool = True):
+        if whole_year:
+            return counted_attendances(starts=self.year.starts_at, ends=self.year.ends_at)
+        return counted_attendances()
+
+    def _counts(self):
+        # Distinct sessions of counted attendances = held_sessions (a session with someone counted as trained).
+        return {"trained": Count("pk"), "sessions": Count("session_id", distinct=True)}
+
+    @cached_property
+    def _monthly_all_years(self) -> pd.DataFrame:
+        """Trained and sessions held, by month, over every year with data: one query for months, quarters and years."""
+        rows = (
+            self._attendances(whole_year=False)
+            .annotate(month=TruncMonth("session__starts_at", tzinfo=london()))
+            .values("month")
+            .annotate(**self._counts())
+            .order_by("month")
+        )
+        frame = _frame(rows, ["month", *ATTENDANCE_COLUMNS])
+        frame["month"] = frame["month"].map(month_start)
+        # Two database months can meet in one London month only if truncation differs; add them up to be safe.
+        return _ints(frame.groupby("month", as_index=False)[ATTENDANCE_COLUMNS].sum(), ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def _by_course_raw(self) -> pd.DataFrame:
+        rows = (
+            self._attendances()
+            .values(
+                course_id=F("session__course_id"),
+                course=F("session__course__title"),
+                category_value=F("session__course__reporting_category"),
+            )
+            .annotate(**self._counts())
+            .order_by()
+        )
+        return _ints(_frame(rows, ["course_id", "course", "category_value", *ATTENDANCE_COLUMNS]), ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def _feedback_monthly_raw(self) -> pd.DataFrame:
+        rows = (
+            counted_responses(starts=self.year.starts_at, ends=self.year.ends_at)
+            .annotate(month=TruncMonth("session__starts_at", tzinfo=london()))
+            .values("month")
+            .annotate(**_feedback_aggregates())
+            .order_by("month")
+        )
+        frame = _frame(rows, ["month", *FEEDBACK_SUMS])
+        frame["month"] = frame["month"].map(month_start)
+        return _ints(frame.groupby("month", as_index=False)[FEEDBACK_SUMS].sum(), FEEDBACK_SUMS)
+
+    @cached_property
+    def _feedback_by_course_raw(self) -> pd.DataFrame:
+        rows = (
+            counted_responses(starts=self.year.starts_at, ends=self.year.ends_at)
+            .values(course_id=F("session__course_id"), course=F("session__course__title"))
+            .annotate(**_feedback_aggregates())
+            .order_by()
+        )
+        return _ints(_frame(rows, ["course_id", "course", *FEEDBACK_SUMS]), FEEDBACK_SUMS)
+
+    # --- Attendance ------------------------------------------------------------------------------
+
+    @cached_property
+    def years_with_data(self) -> list[FinancialYear]:
+        """Financial years in which someone was counted as trained, oldest first."""
+        return sorted(
+            {FinancialYear(financial_year_of(month)) for month in self._monthly_all_years["month"]},
+            key=lambda y: y.start_year,
+        )
+
+    @cached_property
+    def by_month(self) -> pd.DataFrame:
+        """The chosen year's twelve months, April to March (0 where nothing was held): trained and sessions held."""
+        months = months_of(self.year)
+        frame = (
+            self._monthly_all_years.set_index("month").reindex(months, fill_value=0).rename_axis("month").reset_index()
+        )
+        frame.insert(1, "label", [f"{month:%b %Y}" for month in months])
+        return _ints(frame, ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def by_quarter(self) -> pd.DataFrame:
+        """The chosen year's four quarters (Q1 Apr–Jun ... Q4 Jan–Mar), added up from its months."""
+        months = self.by_month.assign(quarter=[n // 3 + 1 for n in range(12)])
+        frame = months.groupby("quarter", as_index=False)[ATTENDANCE_COLUMNS].sum()
+        frame.insert(1, "label", [self.year.quarter_label(q) for q in frame["quarter"]])
+        return _ints(frame, ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        """Every financial year from the first with data to the last (0 for a year without), added up from months."""
+        monthly = self._monthly_all_years
+        if monthly.empty:
+            starts = [self.year.start_year]
+        else:
+            years = [financial_year_of(month) for month in monthly["month"]]
+            starts = list(range(min(years), max(years) + 1))
+        frame = (
+            monthly.assign(year=[financial_year_of(month) for month in monthly["month"]])
+            .groupby("year")[ATTENDANCE_COLUMNS]
+            .sum()
+            .reindex(starts, fill_value=0)
+            .rename_axis("year")
+            .reset_index()
+        )
+        frame.insert(1, "label", [FinancialYear(start).label for start in frame["year"]])
+        return _ints(frame, ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def totals(self) -> dict[str, int]:
+        """The chosen year's trained and sessions held."""
+        return {column: int(self.by_month[column].sum()) for column in ATTENDANCE_COLUMNS}
+
+    @cached_property
+    def by_course(self) -> pd.DataFrame:
+        """Each course with someone trained in the year: its reporting category, trained and sessions held."""
+        frame = self._by_course_raw.copy()
+        frame["category"] = [_category_label(value) for value in frame["category_value"]]
+        frame = frame.sort_values(["trained", "course"], ascending=[False, True], ignore_index=True)
+        return frame[["course_id", "course", "category", *ATTENDANCE_COLUMNS]]
+
+    @cached_property
+    def by_category(self) -> pd.DataFrame:
+        """Every reporting category (WRAP, education, Members, other), added up from the courses; 0 where none."""
+        raw = self._by_course_raw
+        summed = raw.groupby("category_value")[ATTENDANCE_COLUMNS].sum() if not raw.empty else None
+        values = [value for value, _ in ReportingCategory.choices]
+        frame = (
+            (summed if summed is not None else pd.DataFrame(columns=ATTENDANCE_COLUMNS))
+            .reindex(values, fill_value=0)
+            .rename_axis("category_value")
+            .reset_index()
+        )
+        frame.insert(1, "category", [_category_label(value) for value in frame["category_value"]])
+        return _ints(frame, ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def by_audience(self) -> pd.DataFrame:
+        """Trained by the kind of organisation recorded on the day (the attendance's snapshot); blank is "Not known"."""
+        rows = self._attendances().values(value=F("organisation_type")).annotate(**self._counts()).order_by()
+        raw = _frame(rows, ["value", *ATTENDANCE_COLUMNS]).set_index("value")
+        values = [value for value, _ in OrganisationType.choices]
+        others = [value for value in raw.index if value not in values and value]
+        order = [*values, *others, *([""] if "" in raw.index else [])]
+        frame = raw.reindex(order, fill_value=0).rename_axis("value").reset_index()
+        frame.insert(1, "audience", [_audience_label(value) for value in frame["value"]])
+        return _ints(frame[["audience", *ATTENDANCE_COLUMNS]], ATTENDANCE_COLUMNS)
+
+    @cached_property
+    def by_ward(self) -> pd.DataFrame:
+        """Trained by the ward of the organisation in the register the attendance is linked to; unlinked last."""
+        rows = self._attendances().values(ward=F("organisation__ward__name")).annotate(**self._counts()).order_by()
+        frame = _ints(_frame(rows, ["ward", *ATTENDANCE_COLUMNS]), ATTENDANCE_COLUMNS)
+        frame["unmatched"] = frame["ward"].isna()
+        frame["ward"] = frame["ward"].fillna(NO_WARD)
+        frame = frame.sort_values(["unmatched", "ward"], ignore_index=True)
+        return frame[["ward", *ATTENDANCE_COLUMNS]]
+
+    @cached_property
+    def by_trainer(self) -> pd.DataFrame:
+        """Sessions held and trained by each trainer of the session. A session with two trainers counts for both."""
+        rows = (
+            self._attendances()
+            .values(
+                trainer_id=F("session__trainers__id"),
+                trainer_first=F("session__trainers__first_name"),
+                trainer_last=F("session__trainers__last_name"),
+                trainer_email=F("session__trainers__email"),
+            )
+            .annotate(**self._counts())
+            .order_by()
+        )
+        frame = _ints(
+            _frame(rows, ["trainer_id", "trainer_first", "trainer_last", "trainer_email", *ATTENDANCE_COLUMNS]),
+            ATTENDANCE_COLUMNS,
+        )
+        frame["trainer"] = [
+            NO_TRAINER if pd.isna(pk) else (f"{first or ''} {last or ''}".strip() or email)
+            for pk, first, last, email in zip(
+                frame["trainer_id"],
+                frame["trainer_first"],
+                frame["trainer_last"],
+                frame["trainer_email"],
+                strict=True,
+            )
+        ]
+        frame["unnamed"] = frame["trainer_id"].isna()
+        frame = frame.sort_values(["unnamed", "sessions", "trainer"], ascending=[True, False, True], ignore_index=True)
+        return frame[["trainer", "sessions", "trained"]]
+
+    # --- Feedback --------------------------------------------------------------------------------
+
+    @cached_property
+    def feedback_by_month(self) -> pd.DataFrame:
+        """The chosen year's months: responses, response rate, mean ratings, confidence uplift with n, % recommend."""
+        sums = (
+            self._feedback_monthly_raw.set_index("month")
+            .reindex(months_of(self.year), fill_value=0)
+            .rename_axis("month")
+            .reset_index()
+        )
+        sums = _ints(sums, FEEDBACK_SUMS)
+        sums.insert(1, "label", list(self.by_month["label"]))
+        sums.insert(2, "trained", list(self.by_month["trained"]))
+        return feedback_figures(sums)
+
+    @cached_property
+    def feedback_totals(self) -> dict:
+        """The whole year's feedback figures (one row, from the months' sums: exact means, not means of means)."""
+        sums = self._feedback_monthly_raw[FEEDBACK_SUMS].sum().to_frame().T
+        sums = _ints(sums, FEEDBACK_SUMS)
+        sums["trained"] = self.totals["trained"]
+        return feedback_figures(sums).iloc[0].to_dict()
+
+    @cached_property
+    def feedback_by_course(self) -> pd.DataFrame:
+        """Each course with someone trained or a response in the year: the same figures as by month."""
+        trained = self._by_course_raw[["course_id", "course", "trained"]]
+        sums = trained.merge(self._feedback_by_course_raw, on="course_id", how="outer", suffixes=("", "_fb"))
+        sums["course"] = sums["course"].fillna(sums["course_fb"])
+        sums = sums.drop(columns=["course_fb"])
+        sums = _ints(sums, ["trained", *FEEDBACK_SUMS])
+        sums = sums.sort_values(["responses", "course"], ascending=[False, True], ignore_index=True)
+        return feedback_figures(sums[["course", "trained", *FEEDBACK_SUMS]])
+
+    @cached_property
+    def recent_comments(self) -> pd.DataFrame:
+        """The newest written answers of the year, with the course and the session's date only: never a name."""
+        rows = (
+            counted_responses(starts=self.year.starts_at, ends=self.year.ends_at)
+            .filter(~Q(most_useful="") | ~Q(improve=""))
+            .order_by("-submitted_on", "-session__starts_at")
+            .values("most_useful", "improve", course=F("session__course__title"), starts_at=F("session__starts_at"))[
+                :RECENT_COMMENTS
+            ]
+        )
+        frame = _frame(rows, ["course", "starts_at", "most_useful", "improve"])
+        frame.insert(0, "date", [timezone.localtime(value, london()).date() for value in frame["starts_at"]])
+        return frame[["date", "course", "most_useful", "improve"]]
+
+
+def _category_label(value: str) -> str:
+    return ReportingCategory(value).label if value in ReportingCategory.values else (value or NOT_KNOWN)
+
+
+def _audience_label(value: str) -> str:
+    if not value:
+        return NOT_KNOWN
+    return OrganisationType(value).label if value in OrganisationType.values else value
+
+
+__all__ = [
+    "Analytics",
+    "NO_TRAINER",
+    "NO_WARD",
+    "NOT_KNOWN",
+    "QUARTER_MONTHS",
+    "RECENT_COMMENTS",
+    "feedback_figures",
+    "months_of",
+]
