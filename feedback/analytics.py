@@ -84,7 +84,7 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 def _ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame = frame.copy()
-    frame[columns] = frame[columns].fillna(0).astype(int)
+    frame[columns] = frame[columns].astype(float).fillna(0).astype(int)
     return frame
 
 
@@ -139,6 +139,13 @@ class Analytics:
 
     def __init__(self, year: FinancialYear):
         self.year = year
+
+    def for_year(self, year: FinancialYear) -> Analytics:
+        """The same figures for another year, keeping the all-years query already run (it does not depend on the year)."""
+        other = Analytics(year)
+        if "_monthly_all_years" in self.__dict__:
+            other.__dict__["_monthly_all_years"] = self._monthly_all_years
+        return other
 
     # --- Raw aggregate queries (one each) --------------------------------------------------------
 

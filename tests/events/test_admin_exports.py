@@ -107,6 +107,8 @@ CASES = {
     "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
     "outreach_visits:index": (lambda data: [], "210", True),
     "outreach_tags:index": (lambda data: [], "Online safety", False),
+    # One view for every table of the dashboard; each table is read back in tests/feedback/test_analytics.py.
+    "feedback_analytics:export": (lambda data: ["quarters"], "Q1 Apr–Jun", False),
 }
 
 
