@@ -365,6 +365,11 @@ class AnalyticsView(AnalyticsMixin, WagtailAdminTemplateMixin, TemplateView):
             "xlsx_url": f"{export}?year={year}&export={XLSX}",
         }
 
+    def feedback_summary(self, totals: dict) -> dict[str, str]:
+        """The year's feedback figures as shown: "–" where there is nothing to show, percentages with "%"."""
+        percent = ("response_rate", "recommend_percent")
+        return {key: shown(value, suffix="%" if key in percent else "") for key, value in totals.items()}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         analytics = self.analytics
@@ -373,7 +378,7 @@ class AnalyticsView(AnalyticsMixin, WagtailAdminTemplateMixin, TemplateView):
             year=analytics.year,
             form=self.year_form,
             totals=analytics.totals,
-            feedback=analytics.feedback_totals,
+            feedback=self.feedback_summary(analytics.feedback_totals),
             sections=[
                 {"slug": slug, "title": title, "tables": [t for t in tables if t["table"].section == slug]}
                 for slug, title in SECTIONS

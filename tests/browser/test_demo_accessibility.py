@@ -83,6 +83,8 @@ def start_paths(user: User | None) -> list[str]:
         paths += ["/outreach/", "/outreach/new/"]
     if user.has_perm("wagtailadmin.access_admin"):
         paths += ["/admin/"]
+    if roles.has_role(user, roles.PREVENT_ADMIN):
+        paths += ["/admin/reports/feedback-analytics/"]  # in the Reports menu, which the crawl cannot open
     return paths
 
 

@@ -68,6 +68,10 @@ def respond(session, submitted_on, *, attendance=None, **answers):
 
 @pytest.fixture
 def data(db):
+    return analytics_data()
+
+
+def analytics_data() -> SimpleNamespace:
     """Two financial years of training and feedback (see the module docstring); the figures are in the tests."""
     wrap = CoursePageFactory(title="WRAP", slug="wrap", reporting_category=ReportingCategory.WRAP)
     briefing = CoursePageFactory(
@@ -307,6 +311,10 @@ def test_the_team_reads_the_figures_and_switches_year(client, data, team_admin):
     assert ["WRAP", "5", "2", "40", "4.5", "4.5", "4", "2.5", "4", "1.5", "2", "100"] in table_rows(
         html, "table-feedback-courses"
     )
+    summary = BeautifulSoup(html, "html.parser").find(id="summary")
+    assert [dd.get_text(" ", strip=True) for dd in summary.find_all("dd")] == [
+        "11", "4", "4", "36.4%", "2 (n=3)", "66.7%",
+    ]  # fmt: skip
     assert 'role="img"' in html and 'aria-labelledby="table-months-chart-title' in html
 
     html = client.get(URL, {"year": 2024}).content.decode()
