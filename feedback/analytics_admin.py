@@ -109,7 +109,7 @@ def column_chart(labels: list[str], values: list[Any], *, suffix: str = "", line
                 "width": round(slot * 0.6, 1),
                 "height": height,
                 "top": round(base - height, 1),
-                "value_y": round(base - height - 5, 1),
+                "value_y": round(base - height - (9 if line else 5), 1),  # clear of a line's point
             }
         )
     points = " ".join(f"{column['centre']},{column['top']}" for column in columns)

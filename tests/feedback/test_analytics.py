@@ -29,6 +29,7 @@ from events.models import Attendance, ReportingCategory, SessionStatus, Training
 from events.services import attendance_record
 from feedback.analytics import NO_TRAINER, NO_WARD, NOT_KNOWN, Analytics
 from feedback.models import FeedbackResponse
+from feedback.selectors import counted_attendances, held_sessions
 from tests.factories import CoursePageFactory, OrganisationFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,15 @@ def rows(frame, *columns):
 def test_the_self_declared_mark_and_the_cancelled_session_are_not_counted(data):
     assert Attendance.objects.filter(self_declared=True).count() == 1
     assert Analytics(Y2025).totals == {"trained": 11, "sessions": 4}
+
+
+def test_sessions_held_are_the_selectors_held_sessions(data):
+    for year in (Y2024, Y2025):
+        held_count = held_sessions(starts=year.starts_at, ends=year.ends_at).count()
+        assert Analytics(year).totals["sessions"] == held_count
+        assert (
+            Analytics(year).totals["trained"] == counted_attendances(starts=year.starts_at, ends=year.ends_at).count()
+        )
 
 
 def test_by_month_counts_the_half_past_midnight_session_in_april(data):
