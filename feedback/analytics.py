@@ -36,7 +36,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from crm.models import OrganisationType, Ward
-from crm.periods import QUARTER_MONTHS, FinancialYear
+from crm.periods import FinancialYear
 from events.models import CoursePage, ReportingCategory, TrainingSession
 
 from .selectors import counted_attendances, counted_responses
@@ -429,7 +429,6 @@ __all__ = [
     "NO_TRAINER",
     "NO_WARD",
     "NOT_KNOWN",
-    "QUARTER_MONTHS",
     "RECENT_COMMENTS",
     "feedback_figures",
     "months_of",

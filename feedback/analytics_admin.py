@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -150,7 +150,6 @@ class Table:
     chart: Chart | None = None
     note: str = ""
     names_people: bool = False
-    percent_columns: tuple[str, ...] = field(default=())
 
     def data(self, analytics: Analytics) -> pd.DataFrame:
         return self.frame(analytics)[[name for name, _ in self.columns]]
