@@ -1,4 +1,4 @@
-"""Feedback's admin screens: feedback forms, the performance report, the legacy register import."""
+"""Feedback's admin screens: feedback forms, the analytics dashboard, the performance report, the legacy register import."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -10,6 +10,27 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from crm.audit import register_actions
 
 from .models import FeedbackForm, Measure
+
+
+@hooks.register("register_admin_viewset")
+def register_analytics_viewset():
+    """Reports → Feedback and training analytics (feedback/analytics_admin.py), team only."""
+    from .analytics_admin import AnalyticsViewSet
+
+    return AnalyticsViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_analytics_menu_item():
+    from .analytics_admin import AnalyticsMenuItem
+
+    return AnalyticsMenuItem(
+        "Feedback and training analytics",
+        reverse("feedback_analytics:index"),
+        name="feedback-analytics",
+        icon_name="table",
+        order=1002,
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -344,6 +344,8 @@ MATRIX: dict[str, tuple] = {
     # People's records history: the audit log filtered by person, the team only.
     "crm_people_history": ("/admin/reports/people-history/",           *TEAM_ONLY),
     "crm_people_history_results": ("/admin/reports/people-history/results/", *TEAM_ONLY),
+    "feedback_analytics:index": ("/admin/reports/feedback-analytics/",   *TEAM_ONLY),
+    "feedback_analytics:export": ("/admin/reports/feedback-analytics/export/quarters/?export=csv", *TEAM_ONLY),
 
     # --- Project admin: Training ---------------------------------------------------------------------------
     "events_session_run": ("/admin/training/sessions/run/",            *TEAM_ONLY),

@@ -85,6 +85,7 @@ def start_paths(user: User | None) -> list[str]:
         paths += ["/admin/"]
     if roles.has_role(user, roles.PREVENT_ADMIN):
         paths += ["/admin/reports/performance/"]  # Reports → Performance report: its menu item is drawn by script
+        paths += ["/admin/reports/feedback-analytics/"]  # in the Reports menu, which the crawl cannot open
     return paths
 
 
