@@ -7,6 +7,7 @@ import csv
 import io
 import os
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -70,6 +71,19 @@ def test_the_team_switches_year_reads_a_table_and_downloads_it(browser, phone_pa
         heading, *rows = csv.reader(io.StringIO(file.read()))
     assert heading == ["Quarter", "Trained", "Sessions held"]
     assert rows[0] == ["Q1 Apr–Jun", "7", "2"]
+
+    # The quarterly return for the Home Office, from the dashboard: a sheet a quarter, the same Q1 figure.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the 2025/26 quarterly return (XLSX)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
+    assert workbook.sheetnames[:4] == ["Q1 Apr–Jun", "Q2 Jul–Sep", "Q3 Oct–Dec", "Q4 Jan–Mar"]
+    q1_cells = [tuple(row) for row in workbook["Q1 Apr–Jun"].iter_rows(values_only=True)]
+    trained = sum(
+        row[-1] for row in q1_cells if row[1] in {"Staff trained", "Education staff trained", "People trained"}
+    )
+    assert trained == 7, q1_cells
 
     context, desktop = desktop_page(browser, live_server.url, page.context.cookies())
     desktop.goto(f"{URL}?year=2025")
