@@ -349,5 +349,19 @@ class Contact(models.Model):
         return f"{self.name} ({self.role}, {self.organisation})" if self.role else f"{self.name} ({self.organisation})"
 
 
-# Outreach visits (issue 11 section 2) live in their own module; imported here so Django finds them.
+# Outreach visits (issue 11) and governance (issue 13) live in their own modules; imported here so Django finds them.
+from .governance.models import (  # noqa: E402, F401
+    ActionDigest,
+    ActionUpdate,
+    AgendaItem,
+    CommunityConcern,
+    ConcernTheme,
+    Meeting,
+    MeetingAction,
+    MeetingAttendance,
+    MeetingMinutes,
+    MeetingPaper,
+    MeetingSeries,
+    SeriesMember,
+)
 from .outreach.models import ContactType, OutreachActivity, OutreachTag, OutreachVisit  # noqa: E402, F401
