@@ -1,9 +1,12 @@
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from crm import roles
 from tests.factories import UserFactory
@@ -24,6 +27,30 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 800}
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the tests' in-memory SQLite.
+
+    On SQLite every request thread uses the test's one connection. Two requests at once (a page's
+    POST while the admin still fetches its /admin/jsi18n/) interleave their savepoints, and the
+    connection breaks for every later test. A lock around the application keeps them apart; on
+    PostgreSQL each thread has its own connection and nothing waits.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 @pytest.fixture(autouse=True)

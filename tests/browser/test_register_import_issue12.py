@@ -9,7 +9,7 @@ from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REGISTER = """session_date,course,category,first_name,last_name,email,organisation,organisation_type,political_group,cabinet,attended
 12/03/2019,Elected Member briefing (2019),member,Sana,Akhtar,sana.akhtar@lbhf.gov.uk,Hammersmith & Fulham Council,member,administration,yes,yes
@@ -40,10 +40,12 @@ def test_the_team_imports_a_legacy_register_on_a_phone(phone_page, wrap, tmp_pat
     page.get_by_role("button", name="Check the file and preview").click()
     page.get_by_role("heading", name="New courses (unpublished) (1)").wait_for()
     assert axe_violations(page) == []
+    page.wait_for_load_state("networkidle")  # the admin's own fetches done before the test reads the database
     assert not Attendance.objects.exists()
 
     page.get_by_role("button", name="Import: save these").click()
     page.get_by_text("2 attendances created (0 already there)").wait_for()
     assert axe_violations(page) == []
+    page.wait_for_load_state("networkidle")
     assert Attendance.objects.count() == 2 and ImportedNoShow.objects.count() == 1
     assert not CoursePage.objects.get(title="Elected Member briefing (2019)").live
