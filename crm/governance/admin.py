@@ -163,12 +163,9 @@ def action_state(action: MeetingAction) -> str:
 
 
 def action_owner(action: MeetingAction) -> str:
-    names = [
-        str(who)
-        for who in (action.owner and action.owner.get_full_name() or action.owner, action.owner_organisation)
-        if who
-    ]
-    return ", ".join(names)
+    """Who answers for the action: the person, the organisation, or both."""
+    person = (action.owner.get_full_name() or str(action.owner)) if action.owner else ""
+    return ", ".join(name for name in (person, str(action.owner_organisation or "")) if name)
 
 
 class ActionFilterSet(WagtailFilterSet):

@@ -70,6 +70,19 @@ def action(meeting, *, due_in_days=7, **owners):
     )
 
 
+def governance_export_rows(*, owner) -> None:
+    """One of each governance row, for the admin exports' walk (tests/events/test_admin_exports.py)."""
+    series = MeetingSeries.objects.create(name="Prevent Advisory Group", slug="pag", kind=SeriesKind.PAG)
+    starts = dt.datetime(2026, 5, 12, 17, tzinfo=dt.UTC)
+    meeting = Meeting.objects.create(
+        series=series, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Hammersmith Town Hall"
+    )
+    minutes_approve(minutes=minutes_draft(meeting=meeting, body="<p>Agreed</p>", by=None), by=None)
+    MeetingAction.objects.create(
+        meeting=meeting, description="Book the room for the next meeting", owner=owner, due_on=dt.date(2026, 6, 1)
+    )
+
+
 # --- Minutes: approved versions are locked; every version is kept --------------------------------
 
 
