@@ -261,6 +261,19 @@ def test_an_organisations_action_reaches_its_representatives_on_that_group_only(
     assert "Report back on the summer youth programme" in email.body
 
 
+def test_the_weekly_email_goes_through_the_outbox_with_its_digest_row(meeting, team_admin):
+    from django.test import override_settings
+
+    from crm.models import OutboxMessage
+
+    action(meeting, owner=team_admin, description="Book the room for the next meeting")
+    with override_settings(EMAIL_BACKEND="crm.outbox.OutboxBackend"):
+        assert actions_weekly_send() == 1
+    [stored] = OutboxMessage.objects.all()
+    assert stored.to == [team_admin.email] and "Book the room for the next meeting" in stored.body
+    assert ActionDigest.objects.filter(user=team_admin).exists()
+
+
 def test_no_email_for_nobody_with_open_actions(meeting, team_admin):
     done = action(meeting, owner=team_admin)
     action_update(action=done, note="Done", status=ActionStatus.DONE, by=team_admin)
