@@ -256,3 +256,29 @@ def refuse_bulk_person_delete(request, action_type, objects, action_class_instan
         messages.error(request, BULK_PERSON_DELETE_REFUSED)
         return redirect("wagtailusers_users:index")
     return None
+
+
+# --- Governance (issue 13): meetings, minutes, concern themes, actions (crm/governance/admin.py) -----------
+
+
+@hooks.register("register_admin_viewset")
+def register_governance_viewsets():
+    from .governance.admin import GovernanceViewSetGroup
+
+    return GovernanceViewSetGroup()
+
+
+@hooks.register("construct_snippet_action_menu")
+def relabel_minutes_publish(menu_items, request, context):
+    """On minutes, "Publish" reads "Approve minutes"."""
+    from .governance.admin import approve_label
+
+    approve_label(menu_items, request, context)
+
+
+@hooks.register("register_log_actions")
+def register_governance_log_actions(actions):
+    """Approving minutes and updating actions (crm.governance.services)."""
+    from .governance.services import GOVERNANCE_ACTIONS
+
+    register_actions(actions, GOVERNANCE_ACTIONS)

@@ -54,6 +54,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site, get_page_models
 
 from crm import roles
+from crm.governance.models import ConcernTheme, Meeting, MeetingAction, MeetingSeries, SeriesKind
+from crm.governance.services import minutes_approve, minutes_correct, minutes_draft
 from crm.models import Contact, OrganisationType, OutboxMessage, OutreachTag
 from crm.outreach.services import outreach_visit_log
 from events.models import (
@@ -426,6 +428,58 @@ MATRIX: dict[str, tuple] = {
     "wagtailsnippets_feedback_feedbackform:history_results": ("/admin/snippets/feedback/feedbackform/history-results/{feedback_form.pk}/", *TEAM_ONLY),
     "wagtailsnippets_feedback_feedbackform:usage": ("/admin/snippets/feedback/feedbackform/usage/{feedback_form.pk}/", *TEAM_ONLY),
 
+    # --- Governance (issue 13, crm/governance/admin.py): meetings, minutes, actions, concern themes; the team only ----
+    "meeting_series:index": ("/admin/governance/series/", *TEAM_ONLY),
+    "meeting_series:index_results": ("/admin/governance/series/results/", *TEAM_ONLY),
+    "meeting_series:add": ("/admin/governance/series/new/", *TEAM_ONLY),
+    "meeting_series:edit": ("/admin/governance/series/edit/{meeting_series.pk}/", *TEAM_ONLY),
+    "meeting_series:delete": ("/admin/governance/series/delete/{meeting_series.pk}/", *TEAM_ONLY),
+    "meeting_series:history": ("/admin/governance/series/history/{meeting_series.pk}/", *TEAM_ONLY),
+    "meeting_series:history_results": ("/admin/governance/series/history-results/{meeting_series.pk}/", *TEAM_ONLY),
+    "meeting_series:usage": ("/admin/governance/series/usage/{meeting_series.pk}/", *TEAM_ONLY),
+    "meeting_series:copy": ("/admin/governance/series/copy/{meeting_series.pk}/", *TEAM_ONLY),
+    "meetings:index": ("/admin/governance/meetings/", *TEAM_ONLY),
+    "meetings:index_results": ("/admin/governance/meetings/results/", *TEAM_ONLY),
+    "meetings:add": ("/admin/governance/meetings/new/", *TEAM_ONLY),
+    "meetings:edit": ("/admin/governance/meetings/edit/{meeting.pk}/", *TEAM_ONLY),
+    "meetings:delete": ("/admin/governance/meetings/delete/{meeting.pk}/", *TEAM_ONLY),
+    "meetings:history": ("/admin/governance/meetings/history/{meeting.pk}/", *TEAM_ONLY),
+    "meetings:history_results": ("/admin/governance/meetings/history-results/{meeting.pk}/", *TEAM_ONLY),
+    "meetings:usage": ("/admin/governance/meetings/usage/{meeting.pk}/", *TEAM_ONLY),
+    "meetings:copy": ("/admin/governance/meetings/copy/{meeting.pk}/", *TEAM_ONLY),
+    "meeting_actions:index": ("/admin/governance/actions/", *TEAM_ONLY),
+    "meeting_actions:index_results": ("/admin/governance/actions/results/", *TEAM_ONLY),
+    "meeting_actions:add": ("/admin/governance/actions/new/", *TEAM_ONLY),
+    "meeting_actions:edit": ("/admin/governance/actions/edit/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:delete": ("/admin/governance/actions/delete/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:history": ("/admin/governance/actions/history/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:history_results": ("/admin/governance/actions/history-results/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:usage": ("/admin/governance/actions/usage/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:copy": ("/admin/governance/actions/copy/{meeting_action.pk}/", *TEAM_ONLY),
+    "meeting_actions:add_update": ("/admin/governance/actions/update/{meeting_action.pk}/", *TEAM_ONLY),
+    "concern_themes:index": ("/admin/governance/concern-themes/", *TEAM_ONLY),
+    "concern_themes:index_results": ("/admin/governance/concern-themes/results/", *TEAM_ONLY),
+    "concern_themes:add": ("/admin/governance/concern-themes/new/", *TEAM_ONLY),
+    "concern_themes:edit": ("/admin/governance/concern-themes/edit/{concern_theme.pk}/", *TEAM_ONLY),
+    "concern_themes:delete": ("/admin/governance/concern-themes/delete/{concern_theme.pk}/", *TEAM_ONLY),
+    "concern_themes:history": ("/admin/governance/concern-themes/history/{concern_theme.pk}/", *TEAM_ONLY),
+    "concern_themes:history_results": ("/admin/governance/concern-themes/history-results/{concern_theme.pk}/", *TEAM_ONLY),
+    "concern_themes:usage": ("/admin/governance/concern-themes/usage/{concern_theme.pk}/", *TEAM_ONLY),
+    "concern_themes:copy": ("/admin/governance/concern-themes/copy/{concern_theme.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:list": ("/admin/snippets/crm/meetingminutes/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:list_results": ("/admin/snippets/crm/meetingminutes/results/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:add": ("/admin/snippets/crm/meetingminutes/add/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:edit": ("/admin/snippets/crm/meetingminutes/edit/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:delete": ("/admin/snippets/crm/meetingminutes/delete/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:copy": ("/admin/snippets/crm/meetingminutes/copy/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:history": ("/admin/snippets/crm/meetingminutes/history/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:history_results": ("/admin/snippets/crm/meetingminutes/history-results/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:usage": ("/admin/snippets/crm/meetingminutes/usage/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:unpublish": ("/admin/snippets/crm/meetingminutes/unpublish/{minutes.pk}/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:revisions_compare": ("/admin/snippets/crm/meetingminutes/history/{minutes.pk}/revisions/compare/earliest...latest/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:revisions_revert": ("/admin/snippets/crm/meetingminutes/history/{minutes.pk}/revisions/{minutes_first_revision.pk}/revert/", *TEAM_ONLY),
+    "wagtailsnippets_crm_meetingminutes:revisions_unschedule": ("/admin/snippets/crm/meetingminutes/history/{minutes.pk}/revisions/{minutes_first_revision.pk}/unschedule/", *TEAM_ONLY),
+
     # --- Project admin: Settings -> Users and Groups -------------------------------------------------------
     "wagtailusers_users:index": ("/admin/users/",                      *TEAM_ONLY),
     "wagtailusers_users:index_results": ("/admin/users/results/",      *TEAM_ONLY),
@@ -648,6 +702,19 @@ def build_world() -> SimpleNamespace:
     w.feedback_token = feedback_token(w.attendance)
     walk_in = Attendance.objects.create(session=w.past_session, full_name="Robin Okafor", email="robin@example.org")
     w.walk_in_feedback_token = feedback_token(walk_in)
+    # Governance (issue 13): a PAG meeting with approved minutes (corrected once: two versions), an action, a theme.
+    w.meeting_series = MeetingSeries.objects.create(name="Prevent Advisory Group", slug="pag", kind=SeriesKind.PAG)
+    starts = timezone.now() - dt.timedelta(days=10)
+    w.meeting = Meeting.objects.create(
+        series=w.meeting_series, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall"
+    )
+    w.minutes = minutes_approve(minutes=minutes_draft(meeting=w.meeting, body="<p>Agreed</p>", by=None), by=None)
+    minutes_correct(minutes=w.minutes, body="<p>Agreed, corrected</p>", by=None)
+    w.minutes_first_revision = w.minutes.revisions.order_by("pk").first()
+    w.meeting_action = MeetingAction.objects.create(
+        meeting=w.meeting, description="Share the leaflet", owner=trainer, due_on=dt.date(2026, 1, 5)
+    )
+    w.concern_theme = ConcernTheme.objects.get_or_create(name="Online radicalisation")[0]
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")

@@ -215,6 +215,8 @@ class MeetingMinutes(DraftStateMixin, RevisionMixin, models.Model):
 
     class Meta:
         verbose_name_plural = "meeting minutes"
+        # Wagtail makes this for snippets only after crm's roles are granted; declared here, the team gets it.
+        permissions = [("publish_meetingminutes", "Can approve (publish) meeting minutes")]
 
     def __str__(self):
         return f"Minutes of {self.meeting}"

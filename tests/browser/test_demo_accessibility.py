@@ -33,6 +33,8 @@ WAGTAIL_ALLOWED = {
     "aria-input-field-name": [
         (r"^/admin/pages/\d+/edit/$", r"^div\[aria-describedby=\"placeholder-"),
         (r"^/admin/settings/portal/teamcontactsettings/\d+/$", r"^\.notranslate$"),
+        # Meeting minutes (issue 13): the minutes' rich text, a snippet.
+        (r"^/admin/snippets/crm/meetingminutes/(add|edit/\d+)/$", r"^\.notranslate$"),
     ],
     # The hidden file input behind the drop zone of Wagtail's multiple upload (images, documents).
     "label": [(r"^/admin/(images|documents)/multiple/add/$", r"^#fileupload$")],

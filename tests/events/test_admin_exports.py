@@ -25,6 +25,7 @@ from crm.models import Contact, OutreachTag
 from crm.outreach.services import outreach_visit_log
 from events.models import AttendanceMethod, CertificateStatus, ExternalCertificate, TrainingSession
 from events.services import attendance_record, booking_create, colleagues_invite
+from tests.crm.test_governance_meetings import governance_export_rows as governance_rows
 from tests.factories import OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,7 @@ def one_of_each(make_session, make_user, requirement):
         people_engaged=210,
         tags=[OutreachTag.objects.create(name="Online safety")],
     )
+    governance_rows(owner=member)
     return SimpleNamespace(session=session, requirement=requirement)
 
 
@@ -107,6 +109,12 @@ CASES = {
     "invitations:index": (lambda data: [], "cy@school.example.sch.uk", True),
     "outreach_visits:index": (lambda data: [], "210", True),
     "outreach_tags:index": (lambda data: [], "Online safety", False),
+    # Governance (issue 13): crm/governance/admin.py.
+    "meeting_series:index": (lambda data: [], "Prevent Advisory Group", False),
+    "meetings:index": (lambda data: [], "Hammersmith Town Hall", False),
+    "wagtailsnippets_crm_meetingminutes:list": (lambda data: [], "Prevent Advisory Group", False),
+    "meeting_actions:index": (lambda data: [], "Book the room for the next meeting", True),
+    "concern_themes:index": (lambda data: [], "Online radicalisation", False),
     "feedback_report:index": (lambda data: [], "Staff trained", False),
     "feedback_report:quarterly": (lambda data: [], "Staff trained", False),
     "feedback_report:publishable": (lambda data: [], "Staff trained", False),

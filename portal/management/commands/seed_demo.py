@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from crm import demo as crm_demo
+from crm.governance import demo as governance_demo
 from crm.organisations import exact_matches_link
 from crm.outreach import demo as outreach_demo
 from crm.roles import sync_roles
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             counts.update(portal_demo.seed())
             counts.update(outreach_demo.seed())  # logged by the demo outreach officer, made just above
             crm_demo.contacts_link_accounts()  # a contact who has a demo account (the school DSL)
+            counts.update(governance_demo.seed())  # PAG, PSG and a board: the team's and the PAG member's
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
             counts.update(feedback_demo.seed())  # answers from people marked present at the sessions above
