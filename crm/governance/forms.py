@@ -10,10 +10,8 @@ from crm.text import CleanTextFormMixin
 from .models import ConcernLevel, ConcernTheme
 
 NEVER_A_PERSON = (
-    "Describe the place and what is happening, never a named person. This group looks at themes and "
-    "places across the borough; a worry about a particular person is a safeguarding matter: tell the "
-    "police (999 in an emergency, or the anti-terrorism hotline 0800 789 321) or the council's "
-    "safeguarding team, not this form. Names, email addresses, phone numbers and postcodes are refused."
+    "Describe the place and what is happening, never a named person: names, email addresses, phone "
+    "numbers and postcodes are refused."
 )
 WHERE_HELP = "Choose the ward, or tick borough-wide below."
 

@@ -88,7 +88,7 @@ def approved_minutes(meeting: Meeting) -> MeetingMinutes | None:
         return None
     if minutes.live_revision_id is not None:
         approved = minutes.live_revision.as_object()
-        approved.approved_at = minutes.live_revision.created_at
+        approved.approved_at = minutes.last_published_at
         return approved
     # Made live without a revision (straight through the ORM): the row is the approved text.
     minutes.approved_at = minutes.last_published_at
