@@ -71,7 +71,7 @@ def _meeting_or_404(series, pk):
 def index(request):
     """Each of the person's series: upcoming meetings, past meetings with approved minutes, links to the rest."""
     groups = []
-    for series in series_for(user=request.user).prefetch_related("members__organisation"):
+    for series in series_for(user=request.user):
         upcoming = list(upcoming_meetings(series=series))
         for meeting in upcoming:
             meeting.agenda = list(accepted_agenda(meeting))
@@ -181,7 +181,7 @@ def _member_form(request, series, form_class, template, submit):
     organisations = own or [m.organisation for m in series.members.select_related("organisation")]
     if not organisations:
         raise Http404
-    form = form_class(request.POST or None, organisations=organisations)
+    form = form_class(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and preview:
         form.is_valid()
         form.add_error(None, TEAM_PREVIEW)

@@ -7,6 +7,7 @@ the admin screens for meetings and minutes are tested with their own journey.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,7 +18,7 @@ from crm.governance.services import MESSAGES
 from tests.browser.helpers import sign_in
 from tests.conftest import axe_violations, page_overflows
 from tests.crm import governance_data
-from tests.crm.governance_data import APPROVED_TEXT, DRAFT_TEXT
+from tests.crm.governance_data import APPROVED_TEXT, DRAFT_TEXT, PAPER_BYTES
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +70,8 @@ def test_a_pag_member_reads_approved_minutes_and_raises_a_concern_others_are_ref
     scan(page, "Agenda")
     with page.expect_download() as download:
         page.get_by_role("link", name="Delivery update").click()
-    assert download.value.suggested_filename == "delivery-update.txt"
+    assert re.fullmatch(r"delivery-update(_\w+)?\.txt", download.value.suggested_filename)
+    assert Path(download.value.path()).read_bytes() == PAPER_BYTES
 
     # A concern: first with a phone number in it (refused, nothing saved), then as it should be.
     page.goto("/advisory-group/")
