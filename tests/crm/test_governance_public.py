@@ -388,3 +388,35 @@ def test_the_hot_spot_page_offers_pag_concerns_with_its_note(client, w):
     assert response.status_code == 200
     assert "PAG concerns by ward" in content
     assert BOROUGH_WIDE_NOTE in content
+
+
+def test_a_concern_is_all_or_nothing(w, monkeypatch):
+    """If anything after the row fails (here the audit log), no concern is left behind."""
+    import crm.governance.services as services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(services, "audit_log", broken)
+    with pytest.raises(RuntimeError):
+        concern_submit(
+            user=w.member,
+            series=w.series,
+            organisation=w.org,
+            theme=w.theme,
+            ward=w.ward,
+            borough_wide=False,
+            level="low",
+            description="Graffiti by the station",
+        )
+    assert not CommunityConcern.objects.filter(submitted_by=w.member).exists()
+
+
+def test_an_agenda_item_with_personal_data_is_refused(w):
+    with pytest.raises(GovernanceError) as refused:
+        agenda_item_propose(
+            user=w.member, series=w.series, organisation=w.org, title="Talk to j.smith@example.org about it"
+        )
+    assert refused.value.code == "personal_data"
+    assert "title" in refused.value.errors
+    assert not AgendaItem.objects.filter(status=AgendaItemStatus.PROPOSED, proposed_by=w.member).exists()
