@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/signup/", transaction.atomic(account_views.signup), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("outreach/", include("crm.outreach.urls")),
+    path("advisory-group/", include("crm.governance.urls")),
     path("feedback/", include("feedback.urls")),
     path("", include("portal.urls")),
     path("", include("events.urls")),

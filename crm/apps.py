@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -24,6 +24,15 @@ class CrmConfig(AppConfig):
         user_login_failed.connect(audit.login_failure_record, dispatch_uid="crm.audit_login_failed")
         # An organisation's engagement timeline: crm's own outreach visits; the apps above add theirs.
         timeline.register_timeline_source(timeline.outreach_timeline_items)
+        # Governance (issue 13): PAG concerns in the ward hot spots; meeting papers kept private.
+        from .governance import hotspots as governance_hotspots
+        from .governance import papers as governance_papers
+        from .hotspots import register_hotspot_measure
+
+        register_hotspot_measure(governance_hotspots.PAG_CONCERNS)
+        post_save.connect(
+            governance_papers.paper_made_private, sender="crm.MeetingPaper", dispatch_uid="crm.meeting_paper_private"
+        )
 
 
 class CrmUsersAppConfig(WagtailUsersAppConfig):

@@ -42,6 +42,7 @@ class HotspotMeasure:
     label: str
     rows: Callable[..., Iterable[tuple[int, dt.datetime, int]]]
     filters: frozenset[str] = frozenset({"contact_type", "tag"})  # the filters it applies
+    note: str = ""  # what the page should say about what the measure leaves out
 
 
 _measures: dict[str, HotspotMeasure] = {}

@@ -206,6 +206,14 @@ def register_organisation_log_actions(actions):
     register_actions(actions, ORGANISATION_ACTIONS)
 
 
+@hooks.register("register_log_actions")
+def register_governance_public_log_actions(actions):
+    """PAG members' concerns and agenda proposals from /advisory-group/ (crm.governance.services)."""
+    from .governance.services import GOVERNANCE_PUBLIC_ACTIONS
+
+    register_actions(actions, GOVERNANCE_PUBLIC_ACTIONS)
+
+
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     """Settings → Outgoing email: the team sees emails waiting or failed (crm/outbox_admin.py)."""

@@ -56,7 +56,7 @@ from wagtail.models import Page, Site, get_page_models
 from crm import roles
 from crm.governance.models import ConcernTheme, Meeting, MeetingAction, MeetingSeries, SeriesKind
 from crm.governance.services import minutes_approve, minutes_correct, minutes_draft
-from crm.models import Contact, OrganisationType, OutboxMessage, OutreachTag
+from crm.models import Contact, MeetingPaper, OrganisationType, OutboxMessage, OutreachTag, SeriesMember
 from crm.outreach.services import outreach_visit_log
 from events.models import (
     Attendance,
@@ -215,6 +215,9 @@ MATRIX: dict[str, tuple] = {
 
     # --- Wagtail's own front-end URLs -------------------------------------------------------------------
     "wagtaildocs_serve":  ("/documents/{document.pk}/{document.filename}", *PUBLIC),
+    # Meeting papers (issue 13) are in the team-only "Meeting papers" collection: members download them from /advisory-group/.
+    # Wagtail sends everyone but the team to sign in (signed in, allauth then sends them on): never the file.
+    "wagtaildocs_serve [meeting paper]": ("/documents/{pag_paper.document.pk}/{pag_paper.document.filename}", LOGIN, 200, *(LOGIN,) * 7),
     "wagtaildocs_authenticate_with_password": ("/documents/authenticate_with_password/0/", *(404,) * 9),
     "wagtailcore_authenticate_with_password": ("/_util/authenticate_with_password/0/{home.pk}/", *(404,) * 9),
     # One sign-in for everyone (allauth's): Wagtail's own sign-in forms only send people there.
@@ -342,6 +345,20 @@ MATRIX: dict[str, tuple] = {
     "outreach_tags:history_results": ("/admin/crm/outreach-tags/history-results/{outreach_tag.pk}/", *TEAM_ONLY),
     "outreach_tags:usage": ("/admin/crm/outreach-tags/usage/{outreach_tag.pk}/", *TEAM_ONLY),
     "outreach_tags:copy": ("/admin/crm/outreach-tags/copy/{outreach_tag.pk}/", *TEAM_ONLY),
+
+    # --- The PAG members' area (issue 13): PAG members who represent an organisation on the series, and the team ---
+    # Every other role is refused (403) on every URL; another series' meetings and papers are not found (404).
+    "advisory_group:index": ("/advisory-group/",                      LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:meeting": ("/advisory-group/{pag_series.slug}/meetings/{pag_meeting.pk}/", LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:meeting [another series]": ("/advisory-group/{other_pag_series.slug}/meetings/{other_pag_meeting.pk}/", LOGIN, 200, *(403,) * 6, 404),
+    "advisory_group:meeting_calendar": ("/advisory-group/{pag_series.slug}/meetings/{pag_meeting.pk}/meeting.ics", LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:series_calendar": ("/advisory-group/{pag_series.slug}/meetings.ics", LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:paper": ("/advisory-group/{pag_series.slug}/papers/{pag_paper.pk}/", LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:paper [another series]": ("/advisory-group/{other_pag_series.slug}/papers/{other_pag_paper.pk}/", LOGIN, 200, *(403,) * 6, 404),
+    "advisory_group:actions": ("/advisory-group/{pag_series.slug}/actions/", LOGIN, 200, *(403,) * 6, 200),
+    # The team sees the forms as a preview (it records concerns in the admin).
+    "advisory_group:concern_new": ("/advisory-group/{pag_series.slug}/concerns/new/", LOGIN, 200, *(403,) * 6, 200),
+    "advisory_group:agenda_item_new": ("/advisory-group/{pag_series.slug}/agenda/new/", LOGIN, 200, *(403,) * 6, 200),
 
     # People's records history: the audit log filtered by person, the team only.
     "crm_people_history": ("/admin/reports/people-history/",           *TEAM_ONLY),
@@ -614,8 +631,11 @@ def build_world() -> SimpleNamespace:
     w.faith_area = StandardPageFactory(
         title="Faith Forum", slug="faith-forum", restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN]
     )
+    # Not at /advisory-group/: that is the PAG members' area (crm.governance.urls), served before Wagtail's pages.
     w.pag_area = StandardPageFactory(
-        title="Prevent Advisory Group", slug="advisory-group", restricted_to=[roles.PAG_MEMBER, roles.PREVENT_ADMIN]
+        title="Prevent Advisory Group news",
+        slug="advisory-group-news",
+        restricted_to=[roles.PAG_MEMBER, roles.PREVENT_ADMIN],
     )
     w.wrap = CoursePageFactory(title="WRAP", slug="wrap", reporting_category=ReportingCategory.WRAP)
     w.training = w.wrap.get_parent().specific
@@ -703,7 +723,7 @@ def build_world() -> SimpleNamespace:
     walk_in = Attendance.objects.create(session=w.past_session, full_name="Robin Okafor", email="robin@example.org")
     w.walk_in_feedback_token = feedback_token(walk_in)
     # Governance (issue 13): a PAG meeting with approved minutes (corrected once: two versions), an action, a theme.
-    w.meeting_series = MeetingSeries.objects.create(name="Prevent Advisory Group", slug="pag", kind=SeriesKind.PAG)
+    w.meeting_series = MeetingSeries.objects.create(name="Prevent Advisory Group", slug="pag-team", kind=SeriesKind.PAG)
     starts = timezone.now() - dt.timedelta(days=10)
     w.meeting = Meeting.objects.create(
         series=w.meeting_series, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall"
@@ -715,9 +735,34 @@ def build_world() -> SimpleNamespace:
         meeting=w.meeting, description="Share the leaflet", owner=trainer, due_on=dt.date(2026, 1, 5)
     )
     w.concern_theme = ConcernTheme.objects.get_or_create(name="Online radicalisation")[0]
+    # The PAG members' area (issue 13): the PAG column's account represents an organisation on one series.
+    w.pag_series = MeetingSeries.objects.create(name="PAG", slug="pag", kind="pag", members_role=roles.PAG_MEMBER)
+    w.other_pag_series = MeetingSeries.objects.create(
+        name="Other PAG", slug="other-pag", kind="pag", members_role=roles.PAG_MEMBER
+    )
+    SeriesMember.objects.create(series=w.pag_series, organisation=w.organisation, representative=w.users["PAG"])
+    w.pag_meeting, w.other_pag_meeting = (
+        Meeting.objects.create(
+            series=series,
+            starts_at=timezone.now() + dt.timedelta(days=10),
+            ends_at=timezone.now() + dt.timedelta(days=10, hours=2),
+            venue="Town Hall",
+        )
+        for series in (w.pag_series, w.other_pag_series)
+    )
+    w.pag_paper, w.other_pag_paper = (
+        MeetingPaper.objects.create(
+            meeting=meeting,
+            document=get_document_model().objects.create(
+                title="Paper", file=ContentFile(b"A paper.\n", name="paper.txt")
+            ),
+        )
+        for meeting in (w.pag_meeting, w.other_pag_meeting)
+    )
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")
+    Path(w.pag_paper.document.file.path).write_bytes(b"A paper.\n")
     return w
 
 

@@ -1,4 +1,5 @@
-"""The writers of governance: approving and correcting minutes, updating actions, the weekly email of open actions.
+"""The writers of governance: approving and correcting minutes, updating actions, the weekly email of open actions;
+PAG members' own writes: submitting a concern, proposing an agenda item.
 
 Each rule lives in one function here; the admin screens (``crm.governance.admin``) and the
 management command ``send_action_reminders`` call them.
@@ -14,15 +15,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from crm import roles
 from crm.audit import audit_log
 from crm.text import clean_text, personal_data_check
 
 from . import emails
-from .models import ActionDigest, ActionStatus, ActionUpdate, Meeting, MeetingAction, MeetingMinutes
-from .selectors import action_owners, overdue_first, week_starting
+from .models import (
+    ActionDigest,
+    ActionStatus,
+    ActionUpdate,
+    AgendaItem,
+    AgendaItemStatus,
+    CommunityConcern,
+    ConcernLevel,
+    Meeting,
+    MeetingAction,
+    MeetingMinutes,
+    MeetingSeries,
+    SeriesMember,
+)
+from .selectors import AREA_ROLE, action_owners, next_meeting, overdue_first, week_starting
 
 if TYPE_CHECKING:
-    from crm.models import User
+    from crm.models import Organisation, User, Ward
+
+    from .models import ConcernTheme
 
 # The audit-log actions of governance (registered in crm.wagtail_hooks): action → (label, message).
 GOVERNANCE_ACTIONS = {
@@ -31,22 +48,38 @@ GOVERNANCE_ACTIONS = {
     "crm.action_update": ("Action updated", "Updated the action"),
 }
 
+CONCERN_PERSONAL_DATA = (
+    "This looks like {kind} ({found}). Concerns are about places and themes, never about a named "
+    "person: take it out, and write no names."
+)
+
 MESSAGES = {
     "empty_minutes": "The minutes are empty: write them before approving.",
     "nothing_to_approve": "These minutes are already approved and have no changes to approve.",
     "note_needed": "Say what was done (or why the action was dropped) in the note.",
     "bad_status": "Choose a status from the list: open, done or dropped.",
-    "personal_data": "Take out the personal data the note holds; nothing was saved.",
+    "personal_data": "Take out the personal data it holds; nothing was saved.",
+    "not_a_member": "Only a member organisation's representative can do this, for their own organisation.",
+    "where": "Choose a ward, or tick borough-wide (not both).",
+    "level": "Choose a level: low, medium or high.",
+    "empty": "Write what the concern is about.",
+    "no_title": "Give the agenda item a title.",
+    "no_next_meeting": "There is no meeting of the group scheduled yet, so an agenda item cannot be proposed. "
+    "Try again once the next meeting is announced, or write to the Prevent team.",
 }
 
 
 class GovernanceError(Exception):
-    """A governance rule refused the write; ``code`` says which (a key of ``MESSAGES``)."""
+    """A governance rule refused the write; ``code`` says which (a key of ``MESSAGES``).
 
-    def __init__(self, code: str, detail: list[str] | None = None):
+    ``detail``: the personal data found (a list), or messages by form field (a dict, as ``errors``).
+    """
+
+    def __init__(self, code: str, detail: list[str] | dict[str, list[str]] | None = None):
         self.code = code
         self.message = MESSAGES[code]
-        self.detail = detail or []
+        self.errors = detail if isinstance(detail, dict) else {}
+        self.detail = list(detail) if isinstance(detail, list) else [m for ms in self.errors.values() for m in ms]
         super().__init__(self.message)
 
 
@@ -173,3 +206,115 @@ def actions_weekly_send(*, now: dt.datetime | None = None) -> int:
             continue  # another run sent this week's email first
         sent += 1
     return sent
+
+
+# The audit-log actions of members' writes (Reports → Site history).
+GOVERNANCE_PUBLIC_ACTIONS = {
+    "crm.concern_submit": ("Concern submitted", "A PAG member submitted a community concern"),
+    "crm.agenda_item_propose": ("Agenda item proposed", "A PAG member proposed an agenda item"),
+}
+
+
+# --- PAG members' own writes -----------------------------------------------------------------
+
+
+def _check_represents(*, user: User, series: MeetingSeries, organisation: Organisation) -> None:
+    """The rule: the PAG member role, on a series for it, representing ``organisation`` on that series."""
+    represents = SeriesMember.objects.filter(series=series, organisation=organisation, representative=user).exists()
+    if not (series.members_role == AREA_ROLE and roles.role_names(user) & {AREA_ROLE} and represents):
+        raise GovernanceError("not_a_member")
+
+
+@transaction.atomic
+def concern_submit(
+    *,
+    user: User,
+    series: MeetingSeries,
+    organisation: Organisation,
+    theme: ConcernTheme,
+    ward: Ward | None,
+    borough_wide: bool,
+    level: str,
+    description: str,
+) -> CommunityConcern:
+    """A member submits a concern for their organisation, before the next meeting (set as its meeting, if any).
+
+    Rules: the submitter represents ``organisation`` on ``series`` (``not_a_member``); a ward or
+    borough-wide, not both (``where``); a known level (``level``); a description (``empty``) holding
+    no personal data (``personal_data``, from ``crm.text.personal_data_check``). Raises ``GovernanceError``.
+    """
+    _check_represents(user=user, series=series, organisation=organisation)
+    description = (description or "").strip()
+    if not description:
+        raise GovernanceError("empty", {"description": [MESSAGES["empty"]]})
+    found = personal_data_check(description, refused=CONCERN_PERSONAL_DATA)
+    if found:
+        raise GovernanceError("personal_data", {"description": found})
+    if (ward is None) != bool(borough_wide):
+        raise GovernanceError("where", {"ward": [MESSAGES["where"]]})
+    if level not in ConcernLevel.values:
+        raise GovernanceError("level", {"level": [MESSAGES["level"]]})
+    concern = CommunityConcern.objects.create(
+        series=series,
+        meeting=next_meeting(series=series),
+        raised_on=timezone.localdate(),
+        theme=theme,
+        ward=None if borough_wide else ward,
+        borough_wide=borough_wide,
+        level=level,
+        raised_by=organisation,
+        description=description,
+        submitted_by=user,
+    )
+    audit_log(
+        "crm.concern_submit",
+        instance=concern,
+        user=user,
+        data={"series": series, "organisation": organisation, "meeting": concern.meeting, "level": level},
+    )
+    return concern
+
+
+@transaction.atomic
+def agenda_item_propose(
+    *, user: User, series: MeetingSeries, organisation: Organisation, title: str, description: str = ""
+) -> AgendaItem:
+    """A member proposes an item for the next scheduled meeting; the team accepts or declines it in the admin.
+
+    Rules: the proposer represents ``organisation`` on ``series`` (``not_a_member``); a title
+    (``no_title``); text with no personal data (``personal_data``); a next scheduled meeting to put
+    it on (``no_next_meeting``). Raises ``GovernanceError``.
+    """
+    _check_represents(user=user, series=series, organisation=organisation)
+    title, description = (title or "").strip(), (description or "").strip()
+    if not title:
+        raise GovernanceError("no_title", {"title": [MESSAGES["no_title"]]})
+    errors = {
+        name: found
+        for name, value in (("title", title), ("description", description))
+        if (found := personal_data_check(value, refused=CONCERN_PERSONAL_DATA))
+    }
+    if errors:
+        raise GovernanceError("personal_data", errors)
+    meeting = next_meeting(series=series)
+    if meeting is None:
+        raise GovernanceError("no_next_meeting")
+    # Locked, so two proposals at once are numbered one after the other.
+    meeting = type(meeting).objects.select_for_update().get(pk=meeting.pk)
+    last = meeting.agenda_items.order_by("-sort_order").values_list("sort_order", flat=True).first()
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        title=title,
+        description=description,
+        status=AgendaItemStatus.PROPOSED,
+        proposed_by=user,
+        proposed_by_organisation=organisation,
+        sort_order=(last or 0) + 1,
+    )
+    audit_log(
+        "crm.agenda_item_propose",
+        instance=meeting,
+        user=user,
+        data={"series": series, "organisation": organisation, "item": title},
+    )
+    return item

@@ -83,6 +83,8 @@ def start_paths(user: User | None) -> list[str]:
         paths += ["/teaching/"] + [f"/teaching/sessions/{door.pk}/{page}/" for page in ("desk", "poster", "register")]
     if roles.has_role(user, roles.OUTREACH_OFFICER):
         paths += ["/outreach/", "/outreach/new/"]
+    if roles.has_role(user, roles.PAG_MEMBER):  # the PAG members' area (issue 13); the team previews it
+        paths += ["/advisory-group/"]
     if user.has_perm("wagtailadmin.access_admin"):
         paths += ["/admin/"]
     if roles.has_role(user, roles.PREVENT_ADMIN):

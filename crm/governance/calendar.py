@@ -1,0 +1,79 @@
+"""Meetings as RFC 5545 calendars (.ics): one meeting, or a series' upcoming meetings.
+
+Written the way ``events.calendar`` writes training sessions (crm sits below events, so it has its
+own few lines): a stable UID per meeting, DTSTAMP, SEQUENCE, times in Europe/London with its
+VTIMEZONE, STATUS:CANCELLED once cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone
+
+from .models import Meeting, MeetingStatus
+
+LONDON = ZoneInfo("Europe/London")
+PRODID = "-//Prevent training portal//governance//EN"
+# Europe/London with two yearly rules, as calendar programs write it (the same as events.calendar's).
+LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+X-LIC-LOCATION:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    return f"meeting-{meeting.uid}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+def _event(meeting: Meeting, *, url: str) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", meeting.sequence)
+    event.add("dtstart", timezone.localtime(meeting.starts_at, LONDON))
+    event.add("dtend", timezone.localtime(meeting.ends_at, LONDON))
+    event.add("summary", meeting.series.name)
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if meeting.venue:
+        event.add("location", meeting.venue)
+    description = [f"Agenda and papers: {url}"]
+    if meeting.online_url and not cancelled:
+        description.insert(0, f"Join online: {meeting.online_url}")
+        event.add("conference", meeting.online_url, parameters={"VALUE": "URI"})
+    event.add("description", "\n\n".join(description))
+    event.add("url", url)
+    return event
+
+
+def meetings_calendar(meetings: Iterable[Meeting], *, name: str, url_of: Callable[[Meeting], str]) -> bytes:
+    """The meetings as one calendar; ``url_of`` gives each meeting's page address (absolute)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/London")
+    cal.add_component(Timezone.from_ical(LONDON_VTIMEZONE.replace("\n", "\r\n")))
+    for meeting in meetings:
+        cal.add_component(_event(meeting, url=url_of(meeting)))
+    return cal.to_ical()
