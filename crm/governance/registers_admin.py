@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -123,7 +124,9 @@ class RiskIndexView(ExportIndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        buttons.append(MenuItem("Reviews and history", url=reviews_url(instance.pk), icon_name="history", priority=5))
+        buttons.append(
+            ListingMenuItem("Reviews and history", url=reviews_url(instance.pk), icon_name="history", priority=5)
+        )
         return buttons
 
     @cached_property

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm import roles
-from crm.audit import audit_log
+from crm.audit import audit_log, changes_between
 
 from .registers import SCALE, Risk, RiskReview, RiskStatus
 from .registers_selectors import risks_overdue_for_review
@@ -111,10 +111,10 @@ def risk_review(
             RISK_REVIEW_ACTION,
             instance=locked,
             user=by,
-            changes={
-                "likelihood": [review.previous_likelihood, likelihood],
-                "impact": [review.previous_impact, impact],
-            },
+            changes=changes_between(
+                {"likelihood": review.previous_likelihood, "impact": review.previous_impact},
+                {"likelihood": likelihood, "impact": impact},
+            ),
             data={"reviewed_on": reviewed_on, "meeting": meeting, "score": likelihood * impact},
         )
     risk.refresh_from_db()
