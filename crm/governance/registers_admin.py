@@ -369,6 +369,7 @@ class RecommendationActionViewSet(ExportModelViewSet):
     icon = "tasks"
     menu_label = "Peer-review actions"
     add_to_admin_menu = False
+    sort_order_field = None  # ordered within their recommendation (its inline panel), not in this list
     panels = None  # set below: the action's panels with its recommendation first
     list_display = ["description", "recommendation", "owner", "due_on", "status", "evidence"]
     list_filter = ["status", "recommendation__priority", "due_on"]
