@@ -31,6 +31,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from .. import roles
+
 # A quarter: a risk whose last review (or, never reviewed, its addition) is older than this is overdue.
 REVIEW_INTERVAL_DAYS = 92
 
@@ -89,6 +91,17 @@ class RiskStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+def risk_owner_choices() -> Q:
+    """Who may be chosen as a risk's owner: people on the staff roles (team, outreach officers, trainers).
+
+    Anyone else owns a risk by name or post (``owner_name``); the list never offers every learner.
+    """
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(Q(groups__name__in=roles.STAFF_ROLES) | Q(is_superuser=True))
+    return Q(pk__in=staff.values("pk"))
+
+
 class RiskForm(WagtailAdminModelForm):
     """Likelihood and impact are typed when a risk is added; after that they move only by a recorded review."""
 
@@ -124,6 +137,7 @@ class Risk(models.Model):
         null=True,
         blank=True,
         related_name="risks_owned",
+        limit_choices_to=risk_owner_choices,
         help_text="A person with an account…",
     )
     owner_name = models.CharField(

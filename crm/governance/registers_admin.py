@@ -95,8 +95,17 @@ def _rag_cell(risk: Risk):
 # --- Risks -----------------------------------------------------------------------------------
 
 
+def _owners():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(risks_owned__isnull=False).distinct().order_by("first_name", "last_name")
+
+
 class RiskFilterSet(WagtailFilterSet):
     rag = django_filters.ChoiceFilter(label="RAG rating", choices=Rag.choices, method="filter_rag")
+    owner = django_filters.ModelChoiceFilter(
+        label="Owner", queryset=lambda request: _owners(), empty_label="Any owner with an account"
+    )
     review = django_filters.ChoiceFilter(
         label="Review",
         choices=[("overdue", "Overdue for review (more than a quarter)")],
@@ -105,7 +114,7 @@ class RiskFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Risk
-        fields = ["status", "category", "owner"]
+        fields = ["status", "category"]
 
     def filter_rag(self, queryset, name, value):
         return queryset.filter(rag_q(value)) if value else queryset
