@@ -448,3 +448,12 @@ def test_every_register_screen_opens_for_the_team(client, register, team_admin):
     for name, with_risk in ADMIN_URLS:
         response = client.get(reverse(name, args=[register.pk] if with_risk else []))
         assert response.status_code == 200, name
+
+
+def test_a_risks_owner_is_chosen_from_staff_accounts_only(client, team_admin, make_user):
+    trainer = make_user(roles.TRAINER, first_name="Tara", last_name="Trainer")
+    learner = make_user(roles.LEARNER, first_name="Lena", last_name="Learner")
+    client.force_login(team_admin)
+    page = body(client.get(reverse("risks:add")))
+    assert f'value="{trainer.pk}"' in page and f'value="{learner.pk}"' not in page
+    assert "police-restricted" in page  # the help text says what never goes in the register
