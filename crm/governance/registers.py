@@ -349,11 +349,12 @@ class RecommendationAction(Orderable):
     )
     evidence_url = models.URLField("evidence link", blank=True)
     evidence_note = models.TextField(blank=True, help_text="What shows it was done (required when done).")
+    completed_on = models.DateField("done on", null=True, blank=True, help_text="When it was done, if known.")
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("description"),
-        FieldRowPanel([FieldPanel("owner"), FieldPanel("due_on"), FieldPanel("status")]),
+        FieldRowPanel([FieldPanel("owner"), FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
         FieldRowPanel([FieldPanel("evidence_document"), FieldPanel("evidence_url")]),
         FieldPanel("evidence_note"),
     ]
@@ -377,6 +378,11 @@ class RecommendationAction(Orderable):
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.status != ActionProgress.DONE and self.due_on < (today or timezone.localdate())
+
+    @property
+    def done_on(self) -> dt.date:
+        """When it was done: the date given, else the day it was last changed."""
+        return self.completed_on or timezone.localdate(self.updated_at)
 
     @property
     def evidence(self) -> str:

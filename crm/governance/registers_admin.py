@@ -394,6 +394,7 @@ class RecommendationActionViewSet(ExportModelViewSet):
         "evidence_document",
         "evidence_url",
         "evidence_note",
+        "completed_on",
         "updated_at",
     ]
     export_headings = {

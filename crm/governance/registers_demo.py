@@ -123,12 +123,18 @@ RISKS = [
     ),
 ]
 
-NOTES = (
-    "Reviewed at the steering group; controls in place.",
-    "Steering group agreed the score; actions noted in the minutes.",
-    "Movement agreed: see the controls.",
-    "No change this quarter.",
-)
+NOTES = {
+    "down": ("Controls working: the steering group agreed a lower score.", "Score down: see the controls."),
+    "up": ("Score up: the steering group asked for more controls.", "Higher this quarter: an action in the minutes."),
+    "same": ("No change this quarter; controls in place.", "Steering group agreed the score is unchanged."),
+}
+
+
+def _note(before: tuple[int, int], after: tuple[int, int], number: int) -> str:
+    change = after[0] * after[1] - before[0] * before[1]
+    kind = "down" if change < 0 else "up" if change > 0 else "same"
+    return NOTES[kind][number % 2]
+
 
 # reference, priority, text, actions: (description, owner, due (date or days from today), status, evidence url, note)
 RECOMMENDATIONS = [
@@ -341,17 +347,19 @@ def seed() -> dict[str, int]:
             controls=controls,
             opened_on=first_meeting_day - dt.timedelta(days=30 + 7 * number),
         )
-        for index, (meeting, review) in enumerate(zip(meetings, reviews, strict=True)):
+        before = (likelihood, impact)
+        for meeting, review in zip(meetings, reviews, strict=True):
             if review is None:
                 continue
             risk_review(
                 risk=risk,
                 likelihood=review[0],
                 impact=review[1],
-                note=NOTES[(number + index) % len(NOTES)],
+                note=_note(before, review, number),
                 meeting=meeting,
                 by=team,
             )
+            before = review
     for reference, priority, text, actions in RECOMMENDATIONS:
         recommendation, created = Recommendation.objects.get_or_create(
             source=PEER_REVIEW, reference=reference, defaults={"priority": priority, "text": text}
@@ -368,6 +376,7 @@ def seed() -> dict[str, int]:
                 status=status,
                 evidence_url=url,
                 evidence_note=note,
+                completed_on=_due(due, today) if status == ActionProgress.DONE else None,
             )
     return {
         "programme risks": Risk.objects.count(),

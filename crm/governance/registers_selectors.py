@@ -83,7 +83,7 @@ def recommendation_progress(
     for recommendation in queryset:
         actions = list(recommendation.actions.all())
         evidenced = [a for a in actions if a.status == ActionProgress.DONE and a.has_evidence]
-        latest = max(evidenced, key=lambda a: (a.updated_at, a.pk)) if evidenced else None
+        latest = max(evidenced, key=lambda a: (a.done_on, a.updated_at, a.pk)) if evidenced else None
         progress.append(
             RecommendationProgress(
                 recommendation=recommendation,
