@@ -458,3 +458,26 @@ def test_a_risks_owner_is_chosen_from_staff_accounts_only(client, team_admin, ma
     owner_select = page[page.index('name="owner"') : page.index("</select>", page.index('name="owner"'))]
     assert "Tara Trainer" in owner_select and "Lena Learner" not in owner_select
     assert "police-restricted" in page  # the help text says what never goes in the register
+
+
+def test_the_demo_registers_are_made_once_and_reuse_the_steering_groups_meetings(frozen, psg):
+    from crm.governance import registers_demo
+
+    UserFactory(roles=[roles.PREVENT_ADMIN], email=registers_demo.TEAM_EMAIL)
+    assert registers_demo.psg_meeting_dates(TODAY) == [
+        dt.date(2025, 8, 10),
+        dt.date(2025, 11, 10),
+        dt.date(2026, 2, 10),
+        dt.date(2026, 5, 10),
+    ]
+    made_first = psg(dt.date(2026, 5, 12))  # the meetings' demo chose another day: used, not doubled
+    registers_demo.seed()
+    registers_demo.seed()
+    assert Meeting.objects.filter(series__slug="psg").count() == 4
+    assert Risk.objects.count() == 10 and Recommendation.objects.count() == 5
+    assert made_first.risk_reviews.count() == 9  # every risk but the one left overdue
+    assert [risk.title for risk in risks_overdue_for_review()] == ["Venues not accessible for training"]
+    reviewed = Risk.objects.get(title="Uncertainty over Home Office funding")
+    assert [review.score_then for review in risk_history(reviewed)] == [20, 20, 15, 15]
+    statuses = {item.recommendation.reference: item.status for item in recommendation_progress()}
+    assert statuses["R3"] == "Complete" and statuses["R2"] == "Overdue"
