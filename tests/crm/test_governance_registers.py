@@ -326,6 +326,7 @@ def test_the_risk_list_shows_rag_with_its_word_and_flags_overdue(client, registe
     client.force_login(team_admin)
     page = body(client.get(reverse("risks:index")))
     assert 'rag-badge--red">Red</span>' in page and 'rag-badge--green">Green</span>' in page
+    assert page.count("<strong>Overdue for review</strong>") == 1
     overdue = body(client.get(reverse("risks:index") + "?review=overdue"))
     assert "Venues not accessible" in overdue and "Uncertainty over Home Office funding" not in overdue
     red = body(client.get(reverse("risks:index") + "?rag=red"))
