@@ -364,4 +364,10 @@ from .governance.models import (  # noqa: E402, F401
     MeetingSeries,
     SeriesMember,
 )
+from .governance.registers import (  # noqa: E402, F401
+    Recommendation,
+    RecommendationAction,
+    Risk,
+    RiskReview,
+)
 from .outreach.models import ContactType, OutreachActivity, OutreachTag, OutreachVisit  # noqa: E402, F401

@@ -188,6 +188,22 @@ def register_crm_viewsets():
     return CrmViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_governance_registers_viewsets():
+    """Governance registers (issue 13): the programme risk register and the peer-review tracker, team only."""
+    from .governance.registers_admin import GovernanceRegistersViewSetGroup
+
+    return GovernanceRegistersViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_governance_registers_log_actions(actions):
+    """Risk reviews and overdue-review reminders, each with what moved."""
+    from .governance.registers_services import REGISTER_ACTIONS
+
+    register_actions(actions, REGISTER_ACTIONS)
+
+
 @hooks.register("register_log_actions")
 def register_export_log_action(actions):
     """Downloads that name people (registers, compliance lists, admin lists) appear in Reports → Site history."""

@@ -56,7 +56,17 @@ from wagtail.models import Page, Site, get_page_models
 from crm import roles
 from crm.governance.models import ConcernTheme, Meeting, MeetingAction, MeetingSeries, SeriesKind
 from crm.governance.services import minutes_approve, minutes_correct, minutes_draft
-from crm.models import Contact, MeetingPaper, OrganisationType, OutboxMessage, OutreachTag, SeriesMember
+from crm.models import (
+    Contact,
+    MeetingPaper,
+    OrganisationType,
+    OutboxMessage,
+    OutreachTag,
+    Recommendation,
+    RecommendationAction,
+    Risk,
+    SeriesMember,
+)
 from crm.outreach.services import outreach_visit_log
 from events.models import (
     Attendance,
@@ -365,6 +375,39 @@ MATRIX: dict[str, tuple] = {
     "crm_people_history_results": ("/admin/reports/people-history/results/", *TEAM_ONLY),
     "feedback_analytics:index": ("/admin/reports/feedback-analytics/",   *TEAM_ONLY),
     "feedback_analytics:export": ("/admin/reports/feedback-analytics/export/quarters/?export=csv", *TEAM_ONLY),
+
+    # Governance registers (issue 13): the programme risk register and the peer-review tracker, the team only.
+    "risks:index": ("/admin/governance/risks/", *TEAM_ONLY),
+    "risks:index_results": ("/admin/governance/risks/results/", *TEAM_ONLY),
+    "risks:add": ("/admin/governance/risks/new/", *TEAM_ONLY),
+    "risks:edit": ("/admin/governance/risks/edit/{risk.pk}/", *TEAM_ONLY),
+    "risks:delete": ("/admin/governance/risks/delete/{risk.pk}/", *TEAM_ONLY),
+    "risks:history": ("/admin/governance/risks/history/{risk.pk}/", *TEAM_ONLY),
+    "risks:history_results": ("/admin/governance/risks/history-results/{risk.pk}/", *TEAM_ONLY),
+    "risks:usage": ("/admin/governance/risks/usage/{risk.pk}/", *TEAM_ONLY),
+    "risks:copy": ("/admin/governance/risks/copy/{risk.pk}/", *TEAM_ONLY),
+    "risks:reviews": ("/admin/governance/risks/reviews/{risk.pk}/", *TEAM_ONLY),
+    "risks:reviews [record a review]": ("POST /admin/governance/risks/reviews/{risk.pk}/", LOGIN, 200, ADMIN_NO, *(403,) * 6),
+    "risks:register": ("/admin/governance/risks/register/", *TEAM_ONLY),
+    "recommendations:index": ("/admin/governance/recommendations/", *TEAM_ONLY),
+    "recommendations:index_results": ("/admin/governance/recommendations/results/", *TEAM_ONLY),
+    "recommendations:add": ("/admin/governance/recommendations/new/", *TEAM_ONLY),
+    "recommendations:edit": ("/admin/governance/recommendations/edit/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:delete": ("/admin/governance/recommendations/delete/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:history": ("/admin/governance/recommendations/history/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:history_results": ("/admin/governance/recommendations/history-results/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:usage": ("/admin/governance/recommendations/usage/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:copy": ("/admin/governance/recommendations/copy/{recommendation.pk}/", *TEAM_ONLY),
+    "recommendations:progress": ("/admin/governance/recommendations/progress/", *TEAM_ONLY),
+    "recommendation_actions:index": ("/admin/governance/recommendation-actions/", *TEAM_ONLY),
+    "recommendation_actions:index_results": ("/admin/governance/recommendation-actions/results/", *TEAM_ONLY),
+    "recommendation_actions:add": ("/admin/governance/recommendation-actions/new/", *TEAM_ONLY),
+    "recommendation_actions:edit": ("/admin/governance/recommendation-actions/edit/{recommendation_action.pk}/", *TEAM_ONLY),
+    "recommendation_actions:delete": ("/admin/governance/recommendation-actions/delete/{recommendation_action.pk}/", *TEAM_ONLY),
+    "recommendation_actions:history": ("/admin/governance/recommendation-actions/history/{recommendation_action.pk}/", *TEAM_ONLY),
+    "recommendation_actions:history_results": ("/admin/governance/recommendation-actions/history-results/{recommendation_action.pk}/", *TEAM_ONLY),
+    "recommendation_actions:usage": ("/admin/governance/recommendation-actions/usage/{recommendation_action.pk}/", *TEAM_ONLY),
+    "recommendation_actions:copy": ("/admin/governance/recommendation-actions/copy/{recommendation_action.pk}/", *TEAM_ONLY),
 
     # --- Project admin: Training ---------------------------------------------------------------------------
     "events_session_run": ("/admin/training/sessions/run/",            *TEAM_ONLY),
@@ -710,6 +753,17 @@ def build_world() -> SimpleNamespace:
     w.contact = Contact.objects.create(name="Helen Carter", role="Head teacher", organisation=w.organisation)
     w.outbox = OutboxMessage.objects.create(
         from_email="prevent@example.gov.uk", to=[learner.email], subject="Your booking", next_attempt_at=timezone.now()
+    )
+    # Governance registers (issue 13): a risk, a peer-review recommendation and one of its actions.
+    w.risk = Risk.objects.create(title="Staff turnover", likelihood=3, impact=4, owner_name="Prevent Coordinator")
+    w.recommendation = Recommendation.objects.create(
+        source="Home Office peer review, November 2018", text="Train Members"
+    )
+    w.recommendation_action = RecommendationAction.objects.create(
+        recommendation=w.recommendation,
+        description="Member briefings",
+        owner="Prevent Coordinator",
+        due_on=dt.date(2026, 3, 31),
     )
     w.document = get_document_model().objects.create(
         title="Pre-reading", file=ContentFile(b"Read this before the session.\n", name="pre-reading.txt")

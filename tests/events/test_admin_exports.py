@@ -21,7 +21,7 @@ from wagtail.models import ModelLogEntry
 
 from crm import roles
 from crm.exports import EXPORT_ACTION, SpreadsheetExportMixin
-from crm.models import Contact, OutreachTag
+from crm.models import Contact, OutreachTag, Recommendation, RecommendationAction, Risk
 from crm.outreach.services import outreach_visit_log
 from events.models import AttendanceMethod, CertificateStatus, ExternalCertificate, TrainingSession
 from events.services import attendance_record, booking_create, colleagues_invite
@@ -93,6 +93,20 @@ def one_of_each(make_session, make_user, requirement):
         tags=[OutreachTag.objects.create(name="Online safety")],
     )
     governance_rows(owner=member)
+    # Governance registers (issue 13).
+    risk = Risk.objects.create(
+        title="Funding uncertainty", likelihood=4, impact=5, owner_name="Head of Community Safety"
+    )
+    recommendation = Recommendation.objects.create(
+        source="Home Office peer review, November 2018", reference="R1", text="Strengthen Member engagement"
+    )
+    RecommendationAction.objects.create(
+        recommendation=recommendation,
+        description="Member briefings",
+        owner="Prevent Coordinator",
+        due_on=dt.date(2026, 3, 31),
+    )
+    assert risk.pk
     return SimpleNamespace(session=session, requirement=requirement)
 
 
@@ -120,6 +134,9 @@ CASES = {
     "feedback_report:publishable": (lambda data: [], "Staff trained", False),
     # One view for every table of the dashboard; each table is read back in tests/feedback/test_analytics.py.
     "feedback_analytics:export": (lambda data: ["quarters"], "Q1 Apr–Jun", False),
+    "risks:index": (lambda data: [], "Funding uncertainty", True),
+    "recommendations:index": (lambda data: [], "Strengthen Member engagement", False),
+    "recommendation_actions:index": (lambda data: [], "Member briefings", True),
 }
 
 

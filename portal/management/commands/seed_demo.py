@@ -3,6 +3,7 @@ from django.test.utils import override_settings
 
 from crm import demo as crm_demo
 from crm.governance import demo as governance_demo
+from crm.governance import registers_demo
 from crm.organisations import exact_matches_link
 from crm.outreach import demo as outreach_demo
 from crm.roles import sync_roles
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             counts.update(events_demo.seed())
             counts.update(events_demo.seed_requirements())
             counts.update(feedback_demo.seed())  # answers from people marked present at the sessions above
+            counts.update(registers_demo.seed())  # the steering group's registers, reviewed by the demo team admin
             # As at go-live: typed organisation names that are exactly an organisation's are linked
             # (manage.py link_organisations); near misses are left for CRM → Match names.
             counts["typed names linked"] = len(exact_matches_link(by=None))

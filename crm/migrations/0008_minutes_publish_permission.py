@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0007_govmeet_concern_themes'),
+        ('crm', '0007_concern_themes'),
     ]
 
     operations = [
