@@ -54,7 +54,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site, get_page_models
 
 from crm import roles
-from crm.governance.models import ConcernTheme, Meeting, MeetingAction, MeetingSeries, SeriesKind
+from crm.governance.models import CommunityConcern, ConcernTheme, Meeting, MeetingAction, MeetingSeries, SeriesKind
 from crm.governance.services import minutes_approve, minutes_correct, minutes_draft
 from crm.models import (
     Contact,
@@ -526,6 +526,15 @@ MATRIX: dict[str, tuple] = {
     "concern_themes:history_results": ("/admin/governance/concern-themes/history-results/{concern_theme.pk}/", *TEAM_ONLY),
     "concern_themes:usage": ("/admin/governance/concern-themes/usage/{concern_theme.pk}/", *TEAM_ONLY),
     "concern_themes:copy": ("/admin/governance/concern-themes/copy/{concern_theme.pk}/", *TEAM_ONLY),
+    "concerns:index": ("/admin/governance/concerns/", *TEAM_ONLY),
+    "concerns:index_results": ("/admin/governance/concerns/results/", *TEAM_ONLY),
+    "concerns:add": ("/admin/governance/concerns/new/", *TEAM_ONLY),
+    "concerns:edit": ("/admin/governance/concerns/edit/{concern.pk}/", *TEAM_ONLY),
+    "concerns:delete": ("/admin/governance/concerns/delete/{concern.pk}/", *TEAM_ONLY),
+    "concerns:history": ("/admin/governance/concerns/history/{concern.pk}/", *TEAM_ONLY),
+    "concerns:history_results": ("/admin/governance/concerns/history-results/{concern.pk}/", *TEAM_ONLY),
+    "concerns:usage": ("/admin/governance/concerns/usage/{concern.pk}/", *TEAM_ONLY),
+    "concerns:copy": ("/admin/governance/concerns/copy/{concern.pk}/", *TEAM_ONLY),
     "wagtailsnippets_crm_meetingminutes:list": ("/admin/snippets/crm/meetingminutes/", *TEAM_ONLY),
     "wagtailsnippets_crm_meetingminutes:list_results": ("/admin/snippets/crm/meetingminutes/results/", *TEAM_ONLY),
     "wagtailsnippets_crm_meetingminutes:add": ("/admin/snippets/crm/meetingminutes/add/", *TEAM_ONLY),
@@ -789,6 +798,14 @@ def build_world() -> SimpleNamespace:
         meeting=w.meeting, description="Share the leaflet", owner=trainer, due_on=dt.date(2026, 1, 5)
     )
     w.concern_theme = ConcernTheme.objects.get_or_create(name="Online radicalisation")[0]
+    w.concern = CommunityConcern.objects.create(
+        series=w.meeting_series,
+        meeting=w.meeting,
+        theme=w.concern_theme,
+        ward=w.ward,
+        raised_by=w.organisation,
+        description="Stickers at the bus station",
+    )
     # The PAG members' area (issue 13): the PAG column's account represents an organisation on one series.
     w.pag_series = MeetingSeries.objects.create(name="PAG", slug="pag", kind="pag", members_role=roles.PAG_MEMBER)
     w.other_pag_series = MeetingSeries.objects.create(

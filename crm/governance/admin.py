@@ -28,7 +28,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from crm.exports import ExportIndexView, ExportModelViewSet, SpreadsheetExportMixin
 
-from .models import ActionStatus, ConcernTheme, Meeting, MeetingAction, MeetingMinutes, MeetingSeries
+from .models import (
+    ActionStatus,
+    CommunityConcern,
+    ConcernTheme,
+    Meeting,
+    MeetingAction,
+    MeetingMinutes,
+    MeetingSeries,
+)
 from .services import GovernanceError, action_update, minutes_approve
 
 APPROVE_LABEL = "Approve minutes"
@@ -153,6 +161,48 @@ class ConcernThemeViewSet(ExportModelViewSet):
     list_export = ["name"]
     export_filename = "concern-themes"
     export_names_people = False
+
+
+# --- Community concerns ----------------------------------------------------------------------------
+
+
+class ConcernViewSet(ExportModelViewSet):
+    """Concerns raised at meetings or sent in by PAG members: places and themes, never a named person.
+
+    The model's ``clean`` runs the one personal-data guard on the description and the response.
+    """
+
+    model = CommunityConcern
+    name = "concerns"
+    url_prefix = "governance/concerns"
+    icon = "warning"
+    menu_label = "Community concerns"
+    list_display = ["theme", "ward", "borough_wide", "level", "raised_by", "raised_on", "meeting"]
+    list_filter = ["series", "theme", "level", "ward", "borough_wide"]
+    search_fields = ["description", "response", "raised_by__name"]
+    ordering = ["-raised_on"]
+    list_export = [
+        "raised_on",
+        "series",
+        "meeting",
+        "theme",
+        "ward",
+        "borough_wide",
+        "level",
+        "raised_by",
+        "description",
+        "response",
+    ]
+    export_filename = "community-concerns"
+    export_names_people = False  # organisations, places and themes; the guard keeps people out of the text
+    panels = [
+        HelpPanel(
+            content="<p>Concerns are about places and themes, never about a named person: no names, contact "
+            "details or anything that points to someone. Concerns about an individual go to the safeguarding "
+            "route, not here.</p>"
+        ),
+        *CommunityConcern.panels,
+    ]
 
 
 # --- Actions -----------------------------------------------------------------------------------
@@ -301,7 +351,14 @@ class MeetingActionViewSet(ExportModelViewSet):
 
 
 class GovernanceViewSetGroup(ModelViewSetGroup):
-    items = (MeetingSeriesViewSet, MeetingViewSet, MeetingMinutesViewSet, MeetingActionViewSet, ConcernThemeViewSet)
+    items = (
+        MeetingSeriesViewSet,
+        MeetingViewSet,
+        MeetingMinutesViewSet,
+        ConcernViewSet,
+        MeetingActionViewSet,
+        ConcernThemeViewSet,
+    )
     menu_label = "Governance"
     menu_icon = "group"
     menu_order = 210

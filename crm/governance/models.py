@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -234,6 +235,12 @@ class ConcernTheme(models.Model):
         return self.name
 
 
+CONCERN_PERSONAL_DATA = (
+    "This looks like {kind} ({found}). Concerns are about places and themes, never about a named "
+    "person: take it out, and write no names."
+)
+
+
 class ConcernLevel(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -288,9 +295,23 @@ class CommunityConcern(models.Model):
         ]
         indexes = [models.Index(fields=["raised_on", "ward"])]
 
+    TEXT_FIELDS = ("description", "response")
+
     def __str__(self):
         where = "borough-wide" if self.borough_wide else str(self.ward)
         return f"{self.theme} ({where}, {self.raised_on:%d %b %Y})"
+
+    def clean(self):
+        """The one personal-data guard on what the team types too: a concern never names or reaches a person."""
+        super().clean()
+        from crm.text import personal_data_check
+
+        errors = {}
+        for name in self.TEXT_FIELDS:
+            if found := personal_data_check(getattr(self, name), refused=CONCERN_PERSONAL_DATA):
+                errors[name] = found
+        if errors:
+            raise ValidationError(errors)
 
 
 class ActionStatus(models.TextChoices):

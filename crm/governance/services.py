@@ -21,6 +21,7 @@ from crm.text import clean_text, personal_data_check
 
 from . import emails
 from .models import (
+    CONCERN_PERSONAL_DATA,
     ActionDigest,
     ActionStatus,
     ActionUpdate,
@@ -48,10 +49,6 @@ GOVERNANCE_ACTIONS = {
     "crm.action_update": ("Action updated", "Updated the action"),
 }
 
-CONCERN_PERSONAL_DATA = (
-    "This looks like {kind} ({found}). Concerns are about places and themes, never about a named "
-    "person: take it out, and write no names."
-)
 
 MESSAGES = {
     "empty_minutes": "The minutes are empty: write them before approving.",

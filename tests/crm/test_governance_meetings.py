@@ -18,6 +18,7 @@ from crm.governance.admin import APPROVE_LABEL
 from crm.governance.models import (
     ActionDigest,
     ActionStatus,
+    CommunityConcern,
     ConcernTheme,
     Meeting,
     MeetingAction,
@@ -80,6 +81,14 @@ def governance_export_rows(*, owner) -> None:
     minutes_approve(minutes=minutes_draft(meeting=meeting, body="<p>Agreed</p>", by=None), by=None)
     MeetingAction.objects.create(
         meeting=meeting, description="Book the room for the next meeting", owner=owner, due_on=dt.date(2026, 6, 1)
+    )
+    CommunityConcern.objects.create(
+        series=series,
+        meeting=meeting,
+        theme=ConcernTheme.objects.get_or_create(name="Community tensions")[0],
+        borough_wide=True,
+        raised_by=OrganisationFactory(name="Askew Road Residents"),
+        description="Leaflets left outside the library after the football",
     )
 
 
@@ -314,6 +323,8 @@ def admin_urls(meeting, minutes, open_action, theme):
         reverse("meeting_actions:add_update", args=[open_action.pk]),
         reverse("concern_themes:index"),
         reverse("concern_themes:edit", args=[theme.pk]),
+        reverse("concerns:index"),
+        reverse("concerns:add"),
     ]
 
 
@@ -388,3 +399,40 @@ def test_the_demo_makes_a_year_of_pag_meetings_the_psg_quarters_and_runs_twice_w
     assert actions.filter(status=ActionStatus.DONE, updates__isnull=False).exists()
     assert actions.filter(status=ActionStatus.OPEN, due_on__gte=timezone.localdate()).exists()
     assert counts["meetings"] == 18
+
+
+# --- Community concerns in the admin ----------------------------------------------------------------
+
+
+def test_the_team_records_a_concern_and_the_guard_refuses_contact_details(client, meeting, team_admin):
+    from tests.factories import WardFactory
+
+    client.force_login(team_admin)
+    ward = WardFactory(name="Shepherd's Bush Green")
+    theme = ConcernTheme.objects.get_or_create(name="Hate incidents")[0]
+    organisation = OrganisationFactory(name="Bush Mosque")
+    data = {
+        "series": meeting.series.pk,
+        "meeting": meeting.pk,
+        "raised_on": "2026-05-12",
+        "theme": theme.pk,
+        "level": "high",
+        "ward": ward.pk,
+        "raised_by": organisation.pk,
+        "description": "Graffiti by the station; call 07700 900123 for photos",
+        "response": "",
+    }
+    refused = client.post(reverse("concerns:add"), data)
+    assert refused.status_code == 200 and not CommunityConcern.objects.exists(), "nothing saved"
+    assert "07700 900123" in refused.content.decode() and "never about a named person" in refused.content.decode()
+
+    data["description"] = "Graffiti by the station, reported at two mosques"
+    both = client.post(reverse("concerns:add"), {**data, "borough_wide": "on"})
+    assert both.status_code == 200 and not CommunityConcern.objects.exists(), "a ward and borough-wide refused"
+
+    saved = client.post(reverse("concerns:add"), data)
+    assert saved.status_code == 302
+    concern = CommunityConcern.objects.get()
+    assert (concern.ward, concern.level, concern.raised_by) == (ward, "high", organisation)
+    listing = client.get(reverse("concerns:index")).content.decode()
+    assert "Hate incidents" in listing and "Bush Mosque" in listing

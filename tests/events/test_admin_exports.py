@@ -129,6 +129,7 @@ CASES = {
     "wagtailsnippets_crm_meetingminutes:list": (lambda data: [], "Prevent Advisory Group", False),
     "meeting_actions:index": (lambda data: [], "Book the room for the next meeting", True),
     "concern_themes:index": (lambda data: [], "Online radicalisation", False),
+    "concerns:index": (lambda data: [], "Leaflets left outside the library after the football", False),
     "feedback_report:index": (lambda data: [], "Staff trained", False),
     "feedback_report:quarterly": (lambda data: [], "Staff trained", False),
     "feedback_report:publishable": (lambda data: [], "Staff trained", False),
