@@ -7,18 +7,18 @@ Europe/London with its VTIMEZONE, and STATUS:CANCELLED once cancelled.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from crm.calendars import LONDON, london_timezone
 
 from .links import absolute_url
 from .models import Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
 from .team import team_context, team_email, team_name
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Prevent training portal//events//EN"
 
 
@@ -82,32 +82,8 @@ def _event(
     return event
 
 
-# Europe/London as calendar programs themselves write it (tzurl.org): two yearly
-# rules rather than icalendar's generated list of dates, which some readers -
-# vobject among them - resolve to the wrong offset in winter.
-LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
-TZID:Europe/London
-X-LIC-LOCATION:Europe/London
-BEGIN:DAYLIGHT
-TZOFFSETFROM:+0000
-TZOFFSETTO:+0100
-TZNAME:BST
-DTSTART:19700329T010000
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
-END:DAYLIGHT
-BEGIN:STANDARD
-TZOFFSETFROM:+0100
-TZOFFSETTO:+0000
-TZNAME:GMT
-DTSTART:19701025T020000
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
-END:STANDARD
-END:VTIMEZONE
-"""
-
-
 def _finish(cal: Calendar) -> bytes:
-    cal.subcomponents.insert(0, Timezone.from_ical(LONDON_VTIMEZONE.replace("\n", "\r\n")))
+    cal.subcomponents.insert(0, london_timezone())
     return cal.to_ical()
 
 

@@ -1,43 +1,22 @@
 """Meetings as RFC 5545 calendars (.ics): one meeting, or a series' upcoming meetings.
 
-Written the way ``events.calendar`` writes training sessions (crm sits below events, so it has its
-own few lines): a stable UID per meeting, DTSTAMP, SEQUENCE, times in Europe/London with its
-VTIMEZONE, STATUS:CANCELLED once cancelled.
+Written the way ``events.calendar`` writes training sessions: a stable UID per meeting, DTSTAMP,
+SEQUENCE, times in Europe/London with its VTIMEZONE (``crm.calendars``, the one copy both use),
+STATUS:CANCELLED once cancelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event
 
+from ..calendars import LONDON, london_timezone
 from .models import Meeting, MeetingStatus
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Prevent training portal//governance//EN"
-# Europe/London with two yearly rules, as calendar programs write it (the same as events.calendar's).
-LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
-TZID:Europe/London
-X-LIC-LOCATION:Europe/London
-BEGIN:DAYLIGHT
-TZOFFSETFROM:+0000
-TZOFFSETTO:+0100
-TZNAME:BST
-DTSTART:19700329T010000
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
-END:DAYLIGHT
-BEGIN:STANDARD
-TZOFFSETFROM:+0100
-TZOFFSETTO:+0000
-TZNAME:GMT
-DTSTART:19701025T020000
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
-END:STANDARD
-END:VTIMEZONE
-"""
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -73,7 +52,7 @@ def meetings_calendar(meetings: Iterable[Meeting], *, name: str, url_of: Callabl
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/London")
-    cal.add_component(Timezone.from_ical(LONDON_VTIMEZONE.replace("\n", "\r\n")))
+    cal.add_component(london_timezone())
     for meeting in meetings:
         cal.add_component(_event(meeting, url=url_of(meeting)))
     return cal.to_ical()
