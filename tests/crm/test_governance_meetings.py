@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -138,7 +139,9 @@ def test_in_the_admin_saving_approved_minutes_makes_a_draft_and_approve_publishe
     add_url = reverse("wagtailsnippets_crm_meetingminutes:add")
     page = client.get(add_url)
     assert page.status_code == 200
-    assert APPROVE_LABEL in page.content.decode()
+    # The publish button itself reads "Approve minutes" (not only the help text above the form).
+    button = re.search(r'<button[^>]*name="action-publish".*?</button>', page.content.decode(), re.S)
+    assert button and APPROVE_LABEL in button.group(0) and "Publish<" not in button.group(0)
     response = client.post(add_url, {"meeting": meeting.pk, "body": draftail("Version one"), "action-publish": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     minutes = MeetingMinutes.objects.get(meeting=meeting)
