@@ -36,15 +36,22 @@ from tests.conftest import axe_violations, page_overflows
 from tests.crm import governance_data
 from tests.crm.governance_data import APPROVED_TEXT, DRAFT_TEXT, PAPER_BYTES
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
+from tests.pagetree import restore_root_collection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def recorded():
+def flushed_ground_back():
+    """What a transactional test before this one may have flushed: the root collection (papers), the role groups."""
     from crm.roles import sync_roles
 
-    sync_roles()  # a transactional test before this one may have flushed the role groups
+    restore_root_collection()
+    sync_roles()
+
+
+@pytest.fixture
+def recorded(flushed_ground_back):
     return governance_data.build()
 
 
@@ -177,10 +184,9 @@ def open_governance(page, item: str, add: str, model: str):
     admin_scan(page)
 
 
-def test_the_team_records_the_meeting_in_the_admin_and_a_member_reads_it(browser, phone_page, new_phone, live_server):
-    from crm.roles import sync_roles
-
-    sync_roles()  # a transactional test before this one may have flushed the role groups
+def test_the_team_records_the_meeting_in_the_admin_and_a_member_reads_it(
+    browser, phone_page, new_phone, live_server, flushed_ground_back
+):
     # What the team set up earlier: the PAG, its member organisations, the wards and themes, the next meeting.
     team = UserFactory(roles=[roles.PREVENT_ADMIN])
     addison = WardFactory(name="Addison")
