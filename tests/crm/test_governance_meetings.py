@@ -439,3 +439,31 @@ def test_the_team_records_a_concern_and_the_guard_refuses_contact_details(client
     assert (concern.ward, concern.level, concern.raised_by) == (ward, "high", organisation)
     listing = client.get(reverse("concerns:index")).content.decode()
     assert "Hate incidents" in listing and "Bush Mosque" in listing
+
+
+def test_a_concern_is_refused_with_a_meeting_of_another_series(client, meeting, team_admin):
+    """The admin's meeting list holds every series' meetings: a PSG meeting on a PAG concern is refused."""
+    from tests.factories import WardFactory
+
+    client.force_login(team_admin)
+    psg = MeetingSeries.objects.create(name="Prevent Steering Group", slug="psg", kind=SeriesKind.PSG)
+    psg_meeting = Meeting.objects.create(
+        series=psg, starts_at=meeting.starts_at, ends_at=meeting.ends_at, venue="Town Hall"
+    )
+    data = {
+        "series": meeting.series.pk,
+        "meeting": psg_meeting.pk,
+        "raised_on": "2026-05-12",
+        "theme": ConcernTheme.objects.get_or_create(name="Hate incidents")[0].pk,
+        "level": "high",
+        "ward": WardFactory().pk,
+        "raised_by": OrganisationFactory().pk,
+        "description": "Graffiti by the station",
+        "response": "",
+    }
+    refused = client.post(reverse("concerns:add"), data)
+    assert refused.status_code == 200 and not CommunityConcern.objects.exists(), "nothing saved"
+    assert "not one of Prevent Advisory Group&#x27;s" in refused.content.decode()
+
+    assert client.post(reverse("concerns:add"), {**data, "meeting": meeting.pk}).status_code == 302
+    assert CommunityConcern.objects.get().meeting == meeting
