@@ -176,8 +176,10 @@ def open_governance(page, item: str, add: str, model: str):
     link = page.get_by_role("list", name="Governance").get_by_role("link", name=item, exact=True)
     if not link.is_visible():
         page.get_by_role("button", name="Governance", exact=True).click()
+    listing = link.get_attribute("href")
     link.click()
-    page.wait_for_url(re.compile(r"/admin/.+/$"))
+    page.wait_for_url(f"**{listing}")
+    expect(page.get_by_role("link", name=add, exact=True).first).to_be_visible()
     admin_scan(page)
     page.get_by_role("link", name=add, exact=True).first.click()
     expect(page).to_have_title(f"New: {model} - Wagtail")
