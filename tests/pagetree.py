@@ -25,3 +25,11 @@ def restore_home_page():
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Prevent training"},
     )
+
+
+def restore_root_collection():
+    """Put back the root collection the migrations make (documents and images need it), after a flush removed it."""
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

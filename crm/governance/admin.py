@@ -23,6 +23,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import EditView, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.snippets.action_menu import PublishMenuItem
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -138,12 +139,23 @@ class MeetingMinutesViewSet(SnippetViewSet):
     panels = [HelpPanel(MINUTES_HELP, heading="Approving minutes"), FieldPanel("meeting"), FieldPanel("body")]
 
 
+class ApproveMinutesMenuItem(PublishMenuItem):
+    """Wagtail's "Publish" on minutes, reading "Approve minutes" (Wagtail's own template always says "Publish")."""
+
+    label = APPROVE_LABEL
+    template_name = "crm/governance/approve_minutes_action.html"
+
+
 def approve_label(menu_items, request, context):
-    """On minutes, Wagtail's "Publish" reads "Approve minutes": publishing is approving."""
+    """On minutes, Wagtail's "Publish" reads "Approve minutes": publishing is approving.
+
+    The item is replaced, not relabelled: Wagtail shares its menu items between requests, and its
+    publish button's template ignores the label.
+    """
     if context.get("model") is MeetingMinutes:
-        for item in menu_items:
+        for index, item in enumerate(menu_items):
             if item.name == "action-publish":
-                item.label = APPROVE_LABEL
+                menu_items[index] = ApproveMinutesMenuItem(order=item.order)
 
 
 # --- Concern themes ----------------------------------------------------------------------------

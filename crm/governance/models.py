@@ -241,6 +241,9 @@ CONCERN_PERSONAL_DATA = (
 )
 
 
+CONCERN_OTHER_SERIES = "This meeting is not one of {series}'s: choose one of its meetings, or leave the meeting empty."
+
+
 class ConcernLevel(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -310,6 +313,8 @@ class CommunityConcern(models.Model):
         for name in self.TEXT_FIELDS:
             if found := personal_data_check(getattr(self, name), refused=CONCERN_PERSONAL_DATA):
                 errors[name] = found
+        if self.meeting_id and self.series_id and self.meeting.series_id != self.series_id:
+            errors["meeting"] = [CONCERN_OTHER_SERIES.format(series=self.series)]
         if errors:
             raise ValidationError(errors)
 

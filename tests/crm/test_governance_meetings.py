@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -138,7 +139,9 @@ def test_in_the_admin_saving_approved_minutes_makes_a_draft_and_approve_publishe
     add_url = reverse("wagtailsnippets_crm_meetingminutes:add")
     page = client.get(add_url)
     assert page.status_code == 200
-    assert APPROVE_LABEL in page.content.decode()
+    # The publish button itself reads "Approve minutes" (not only the help text above the form).
+    button = re.search(r'<button[^>]*name="action-publish".*?</button>', page.content.decode(), re.S)
+    assert button and APPROVE_LABEL in button.group(0) and "Publish<" not in button.group(0)
     response = client.post(add_url, {"meeting": meeting.pk, "body": draftail("Version one"), "action-publish": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     minutes = MeetingMinutes.objects.get(meeting=meeting)
@@ -436,3 +439,31 @@ def test_the_team_records_a_concern_and_the_guard_refuses_contact_details(client
     assert (concern.ward, concern.level, concern.raised_by) == (ward, "high", organisation)
     listing = client.get(reverse("concerns:index")).content.decode()
     assert "Hate incidents" in listing and "Bush Mosque" in listing
+
+
+def test_a_concern_is_refused_with_a_meeting_of_another_series(client, meeting, team_admin):
+    """The admin's meeting list holds every series' meetings: a PSG meeting on a PAG concern is refused."""
+    from tests.factories import WardFactory
+
+    client.force_login(team_admin)
+    psg = MeetingSeries.objects.create(name="Prevent Steering Group", slug="psg", kind=SeriesKind.PSG)
+    psg_meeting = Meeting.objects.create(
+        series=psg, starts_at=meeting.starts_at, ends_at=meeting.ends_at, venue="Town Hall"
+    )
+    data = {
+        "series": meeting.series.pk,
+        "meeting": psg_meeting.pk,
+        "raised_on": "2026-05-12",
+        "theme": ConcernTheme.objects.get_or_create(name="Hate incidents")[0].pk,
+        "level": "high",
+        "ward": WardFactory().pk,
+        "raised_by": OrganisationFactory().pk,
+        "description": "Graffiti by the station",
+        "response": "",
+    }
+    refused = client.post(reverse("concerns:add"), data)
+    assert refused.status_code == 200 and not CommunityConcern.objects.exists(), "nothing saved"
+    assert "not one of Prevent Advisory Group&#x27;s" in refused.content.decode()
+
+    assert client.post(reverse("concerns:add"), {**data, "meeting": meeting.pk}).status_code == 302
+    assert CommunityConcern.objects.get().meeting == meeting
