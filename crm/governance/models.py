@@ -325,6 +325,19 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
+def action_owner_choices() -> Q:
+    """Who may own an action: the staff roles (team, outreach officers, trainers) and groups' representatives.
+
+    Anyone else owns it through their organisation; the list never offers every learner.
+    """
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(
+        Q(groups__name__in=roles.STAFF_ROLES) | Q(is_superuser=True) | Q(series_memberships__isnull=False)
+    )
+    return Q(pk__in=people.values("pk"))
+
+
 class MeetingAction(models.Model):
     """An action agreed at a meeting: what, who (a person or an organisation), by when, and how it stands."""
 
@@ -336,7 +349,9 @@ class MeetingAction(models.Model):
         null=True,
         blank=True,
         related_name="meeting_actions",
-        help_text="A person with an account: they get the weekly email of their open actions.",
+        limit_choices_to=action_owner_choices,
+        help_text="A person with an account (staff, or a group's representative): they get the weekly email of "
+        "their open actions.",
     )
     owner_organisation = models.ForeignKey(
         "crm.Organisation",
