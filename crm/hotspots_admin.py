@@ -29,15 +29,12 @@ from .exports import CSV, XLSX, csv_bytes, spreadsheet_response, xlsx_bytes
 from .hotspots import LEVELS, PERIODS, QUARTER, HotspotFilters, hotspot_grid, hotspot_measures
 from .models import ContactType, OutreachTag
 from .periods import FinancialYear
+from .roles import is_team
 from .suppression import SUPPRESSION_NOTE
 
 YEARS_OFFERED = 6
 BAD_FILTERS = "Some filters were not recognised and were left out: choose from the lists."
 BAD_EXPORT = "Choose CSV or XLSX to download."
-
-
-def is_team(user) -> bool:
-    return roles.has_role(user, roles.PREVENT_ADMIN)
 
 
 def may_see_publishable(user) -> bool:

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from .admin_access import TeamMenuItem, TeamOnlyMixin
 from .models import Organisation, OrganisationType
 from .organisations import (
     OrganisationError,
-    can_match_organisations,
     exact_matches_link,
     organisation_create_from_typed_name,
     organisation_merge,
@@ -46,15 +45,6 @@ EXACT_NONE = "No typed name is exactly an organisation's name: nothing to link."
 MERGED = "Merged {loser} into {winner}: {detail}. {loser} is deleted."
 CHOOSE_ORGANISATION = "Choose an organisation from the list (type part of its name or its URN)."
 CREATE_FAILED = "{name} was not added: {errors}"
-
-
-class TeamOnlyMixin:
-    """Matching and merging are the Prevent team's: checked on every URL, POSTs included."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_match_organisations(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _detail(counts: dict[str, int]) -> str:
@@ -262,11 +252,6 @@ class MergeView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
 
 def _label_of(organisation: Organisation) -> str:
     return next((label for label, org in _all_organisation_labels().items() if org.pk == organisation.pk), "")
-
-
-class TeamMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_match_organisations(request.user)
 
 
 class OrganisationMatchingViewSet(ViewSet):

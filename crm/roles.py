@@ -178,6 +178,11 @@ def has_role(user, *roles: str) -> bool:
     return PREVENT_ADMIN in names or any(role in names for role in roles)
 
 
+def is_team(user) -> bool:
+    """The Prevent team: sees and changes everything, in the admin and on the site."""
+    return bool(user and user.is_authenticated and has_role(user, PREVENT_ADMIN))
+
+
 # The roles that reach people's records: the admin and the CRM (team admin, outreach officers),
 # registers and check-in desks (trainers), compliance lists (the team).
 STAFF_ROLES = (PREVENT_ADMIN, OUTREACH_OFFICER, TRAINER)

@@ -15,10 +15,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from crm.admin_access import TeamMenuItem, TeamOnlyMixin
 from crm.exports import CSV, XLSX, csv_bytes, spreadsheet_response, xlsx_bytes
 from crm.periods import FinancialYear
 
-from .admin_reports import TeamMenuItem, TeamOnlyMixin
 from .coverage import PHASE_HEADINGS, SCHOOL_HEADINGS, not_engaged_table, phase_table, schools_coverage
 from .models import TrainingSession
 

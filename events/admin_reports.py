@@ -16,7 +16,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,13 +23,13 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from crm.admin_access import TeamMenuItem, TeamOnlyMixin
 from crm.exports import CSV, SpreadsheetExportMixin, csv_bytes, spreadsheet_response
 from crm.models import MemberSide
 from crm.suppression import SUPPRESSION_NOTE
@@ -44,20 +43,10 @@ from .compliance import (
     requirement_statuses,
 )
 from .models import RequirementStatus, TrainingRequirement
-from .services import is_team
 
 User = get_user_model()
 
 ICON = "doc-full-inverse"
-
-
-class TeamOnlyMixin:
-    """Who has (not) done mandatory training is for the Prevent team only: checked on every URL, exports too."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_team(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class RequirementMixin(TeamOnlyMixin):
@@ -312,11 +301,6 @@ class RequirementSummaryView(RequirementMixin, TemplateView):
 
 
 # --- The viewset -----------------------------------------------------------------------------
-
-
-class TeamMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_team(request.user)
 
 
 class ComplianceViewSet(ViewSet):

@@ -20,15 +20,13 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from crm.admin_access import TeamMenuItem, TeamOnlyMixin  # noqa: F401 - TeamMenuItem for wagtail_hooks
 from crm.exports import CSV, XLSX, SpreadsheetExportMixin, spreadsheet_response, xlsx_bytes
 from crm.periods import FinancialYear
 from crm.suppression import SUPPRESSION_NOTE
-from events.admin_reports import TeamOnlyMixin
-from events.services import is_team
 
 from .report_sentences import report_sentences
 from .reports import (
@@ -206,11 +204,6 @@ class QuarterlyReturnView(YearMixin, SpreadsheetExportMixin, WagtailAdminTemplat
             report_url=f"{reverse('feedback_report:index')}?year={self.year.start_year}",
         )
         return context
-
-
-class TeamMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_team(request.user)
 
 
 class PerformanceReportViewSet(ViewSet):

@@ -28,14 +28,12 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from crm.admin_access import TeamOnlyMixin
 from crm.exports import CSV, XLSX, SpreadsheetExportMixin
 from crm.periods import FinancialYear
-from events.admin_reports import TeamOnlyMixin
-from events.services import is_team
 
 from .analytics import Analytics
 
@@ -424,11 +422,6 @@ class AnalyticsExportView(AnalyticsMixin, SpreadsheetExportMixin, View):
 
 
 # --- The viewset and its menu item -----------------------------------------------------------------
-
-
-class AnalyticsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_team(request.user)
 
 
 class AnalyticsViewSet(ViewSet):

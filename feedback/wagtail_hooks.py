@@ -22,9 +22,9 @@ def register_analytics_viewset():
 
 @hooks.register("register_reports_menu_item")
 def register_analytics_menu_item():
-    from .analytics_admin import AnalyticsMenuItem
+    from crm.admin_access import TeamMenuItem
 
-    return AnalyticsMenuItem(
+    return TeamMenuItem(
         "Feedback and training analytics",
         reverse("feedback_analytics:index"),
         name="feedback-analytics",
@@ -43,7 +43,7 @@ def register_performance_report_viewset():
 
 @hooks.register("register_reports_menu_item")
 def register_performance_report_menu_item():
-    from .admin_reports import TeamMenuItem
+    from crm.admin_access import TeamMenuItem
 
     return TeamMenuItem(
         "Performance report",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,7 +24,6 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView
@@ -33,8 +31,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from crm import roles
+from crm.admin_access import TeamMenuItem, TeamOnlyMixin
 from crm.exports import ExportIndexView, ExportModelViewSet
+from crm.roles import is_team
 
 from .registers import (
     NOT_THE_CT_REGISTER,
@@ -52,24 +51,6 @@ from .registers_selectors import (
     risk_history,
 )
 from .registers_services import RiskReviewError, risk_review
-
-
-def is_team(user) -> bool:
-    return roles.has_role(user, roles.PREVENT_ADMIN)
-
-
-class TeamOnlyMixin:
-    """The registers are the Prevent team's: checked on every view here, whatever the menu shows."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_team(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class TeamMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_team(request.user)
 
 
 def rag_badge(rating: Rag | None, score: int | None = None):

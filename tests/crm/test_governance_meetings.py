@@ -470,7 +470,7 @@ def test_a_concern_is_refused_with_a_meeting_of_another_series(client, meeting, 
 
 
 def test_an_actions_owner_is_chosen_from_staff_and_representatives_never_every_learner(client, meeting, team_admin):
-    learner = UserFactory(roles=[roles.LEARNER], first_name="Lena", last_name="Learner")
+    UserFactory(roles=[roles.LEARNER], first_name="Lena", last_name="Learner")
     representative = UserFactory(roles=[roles.PAG_MEMBER], first_name="Rafi", last_name="Representative")
     SeriesMember.objects.create(
         series=meeting.series, organisation=OrganisationFactory(name="Bush Mosque"), representative=representative
