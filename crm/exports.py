@@ -225,7 +225,7 @@ def _xlsx_sheet(sheet, title: str, headings: Sequence[str], rows: Iterable[Seque
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet.title = SHEET_TITLE_ILLEGAL.sub(" ", str(title))[:31].strip() or "Sheet1"
+    sheet.title = SHEET_TITLE_ILLEGAL.sub(" ", str(title).replace("/", "-"))[:31].strip() or "Sheet1"
     for number, row in enumerate(chain([headings], rows), start=1):
         for column, raw in enumerate(row, start=1):
             value = cell(raw)

@@ -41,17 +41,25 @@ def report_sentences(report: dict[str, Any]) -> list[str]:
     """One sentence (or two) per section of ``feedback.reports.performance_report``."""
     wrap, education, members = report["wrap"], report["education"], report["members"]
     outreach, feedback = report["outreach"], report["feedback"]
-    sentences = [
-        f"The team trained {counted(wrap['trained'], 'staff', 'staff')}, consisting of "
-        f"{counted(wrap['council_staff'], 'local authority staff', 'local authority staff')} and "
-        f"{counted(wrap['external_staff'], 'external staff', 'external staff')}, "
-        f"in {counted(wrap['sessions'], 'WRAP session')}.",
-        _first(
-            f"{counted(education['trained'], 'education staff', 'education staff')} "
-            f"{'was' if education['trained'] == 1 else 'were'} trained in "
-            f"{counted(education['sessions'], 'briefing/training session')}."
-        ),
-    ]
+    if wrap["sessions"]:
+        staff = "member of staff" if wrap["trained"] == 1 else "staff"
+        sentences = [
+            f"The team trained {number(wrap['trained'])} {staff}, consisting of "
+            f"{number(wrap['council_staff'])} local authority staff and {number(wrap['external_staff'])} "
+            f"external staff, in {counted(wrap['sessions'], 'WRAP session')}."
+        ]
+    else:
+        sentences = ["No WRAP sessions were held."]
+    if education["sessions"]:
+        sentences.append(
+            _first(
+                f"{counted(education['trained'], 'education staff', 'education staff')} "
+                f"{'was' if education['trained'] == 1 else 'were'} trained in "
+                f"{counted(education['sessions'], 'briefing/training session')}."
+            )
+        )
+    else:
+        sentences.append("No education briefings were held.")
     if members["sessions"]:
         cabinet = f" (including {counted(members['cabinet'], 'Cabinet Member')})" if members["cabinet"] else ""
         sentences.append(
@@ -74,14 +82,12 @@ def report_sentences(report: dict[str, Any]) -> list[str]:
         sentences.append("No feedback with an overall rating was received for this year's sessions.")
     else:
         sentences.append(
-            f"The feedback from this training was {description}: a mean overall rating of "
-            f"{feedback['mean_overall']:.2f} out of 5 from {counted(feedback['responses'], 'response')}."
+            f"Feedback on the year's training (all courses) was {description}: a mean overall rating of "
+            f"{feedback['mean_overall']:g} out of 5 from {counted(feedback['responses'], 'response')}."
         )
     if feedback["confidence_uplift"] is not None:
         uplift = feedback["confidence_uplift"]
-        change = (
-            f"rose by {uplift:.2f}" if uplift > 0 else (f"fell by {-uplift:.2f}" if uplift < 0 else "did not change")
-        )
+        change = f"rose by {uplift:g}" if uplift > 0 else (f"fell by {-uplift:g}" if uplift < 0 else "did not change")
         sentences.append(
             f"On average, people's confidence to recognise and refer a concern {change}"
             f"{' points' if uplift else ''} (1 to 5, before and after the training)."

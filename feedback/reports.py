@@ -264,8 +264,8 @@ def published(exact: QuarterlyReturn) -> QuarterlyReturn:
                 if (section, measure) in MEANS:
                     if value is not None and figures["feedback"]["responses"] < SMALL_NUMBER:
                         value = MEAN_HIDDEN
-                elif (p, section, measure) in counts:
-                    value = shown(value, (p, section, measure) in hidden)
+                elif (p, section, measure) in hidden:
+                    value = shown(value, True)  # the words; a count left shown stays a number the sheet can sum
                 shown_figures[section][measure] = value
         periods.append((label, shown_figures))
     return QuarterlyReturn(year=exact.year, periods=periods, publishable=True)

@@ -282,10 +282,11 @@ def feedback_requests_send(*, now: dt.datetime | None = None) -> int:
 
 
 def feedback_attendance_links(*, attendances, viewer) -> dict[int, AttendanceLink | None]:
-    """ "Give feedback" beside each attendance whose person may still answer; "Feedback given" once they have.
+    """ "Give feedback" beside each attendance whose person may still answer; "Feedback given" once they have;
+    "Feedback closed" once the time to answer is over.
 
-    Nothing for a cancelled session, a course without a form, feedback that has closed, or an
-    attendance of another account than ``viewer``'s.
+    Nothing for a cancelled session, a course without a form, or an attendance of another account
+    than ``viewer``'s.
     """
     today = timezone.localdate()
     answered = set(
@@ -302,7 +303,10 @@ def feedback_attendance_links(*, attendances, viewer) -> dict[int, AttendanceLin
             links[attendance.pk] = AttendanceLink("Feedback given: thank you", kind="feedback")
             continue
         session = attendance.session
-        if session.status == SessionStatus.CANCELLED or today > feedback_closes_on(session):
+        if session.status == SessionStatus.CANCELLED:
+            continue
+        if today > feedback_closes_on(session):
+            links[attendance.pk] = AttendanceLink("Feedback closed", kind="feedback")
             continue
         if session.course_id not in forms:
             forms[session.course_id] = feedback_form_for(session.course)

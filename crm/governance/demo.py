@@ -200,7 +200,12 @@ def _seed(team: User) -> None:
     if made:
         _members(psg, [(name, "", "Member") for name in PARTNERS])
         quarter_start = _month(today.replace(day=1), -((today.month - 1) % 3))
-        starts = [_at(_month(quarter_start, -3 * back) + dt.timedelta(days=14), 10) for back in (4, 3, 2, 1)]
+        # The last four quarterly meetings held (the 15th of a quarter's first month), this quarter's once past.
+        latest = 0 if quarter_start + dt.timedelta(days=14) <= today else 1
+        starts = [
+            _at(_month(quarter_start, -3 * back) + dt.timedelta(days=14), 10)
+            for back in range(latest + 3, latest - 1, -1)
+        ]
         for meeting in _meetings(psg, starts, "Hammersmith Town Hall, Committee Room 2"):
             _agenda(meeting, [("Programme risk register: quarterly review", ""), ("Delivery against the plan", "")])
             _attend(meeting, [(name, "", "") for name in PARTNERS], chance)

@@ -130,7 +130,7 @@ def test_xlsx_escapes_formulas_as_text_cells_and_writes_real_dates():
 def test_xlsx_drops_characters_a_workbook_cannot_hold():
     sheet = read_xlsx(xlsx_bytes(["Name"], [["Ada\x00 Lovelace\x07"]], sheet_title="A list: [people]/2026"))
     assert sheet["A2"].value == "Ada Lovelace"
-    assert sheet.title == "A list   people  2026"
+    assert sheet.title == "A list   people -2026"
 
 
 # --- Audit ------------------------------------------------------------------------------------

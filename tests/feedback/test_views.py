@@ -150,7 +150,8 @@ def test_my_training_offers_feedback_then_says_it_was_given(client, attendance, 
     client.force_login(learner)
     page = client.get(reverse("events:my_training"))
     html = page.content.decode()
-    assert html.count('data-kind="feedback"') == 1, "closed feedback is not offered"
+    assert html.count('data-kind="feedback"') == 2, "the open session's link, and the closed one's line"
+    assert html.count("/feedback/") == 1 and "Feedback closed" in text(page), "closed feedback is not offered"
     assert f'href="{feedback_path(attendance)}"' in html
     client.post(feedback_path(attendance), post_data(wrap_form))
     assert FeedbackRequest.objects.get(attendance=attendance).answered
