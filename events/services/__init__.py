@@ -39,7 +39,7 @@ from .invitations import (
     may_invite_colleagues,
 )
 from .lessons import lesson_mark
-from .registers import register_upload_apply
+from .registers import booking_no_show_mark, register_upload_apply
 from .reminders import requirement_reminders_send, team_summary_send, training_reminders_send
 from .requirements import external_certificate_review, external_certificate_submit
 from .sessions import (
@@ -84,6 +84,7 @@ __all__ = [
     "is_team",
     "reminders_send",
     "lesson_mark",
+    "booking_no_show_mark",
     "register_upload_apply",
     "requirement_reminders_send",
     "team_summary_send",

@@ -94,15 +94,26 @@ def register_upload_apply(
             continue
         counts["not_present"] += 1
         if line is not None and line.is_confirmed and now >= session.ends_at:
-            if Booking.objects.filter(pk=line.booking.pk, no_show=False).update(no_show=True):
+            if booking_no_show_mark(booking=line.booking, by=by, source="paper register"):
                 counts["no_shows"] += 1
-                audit_log(
-                    audit.NO_SHOW,
-                    instance=line.booking,
-                    user=by,
-                    person=line.booking.user_id,
-                    changes={"no_show": [False, True]},
-                    data={"session": session.pk, "by": "paper register"},
-                )
     audit_log(audit.REGISTER_UPLOAD, instance=session, user=by, data={"rows": len(rows), **counts})
     return counts
+
+
+def booking_no_show_mark(*, booking: Booking, by, source: str) -> bool:
+    """A register says a booked person did not come: mark their booking a no-show, once.
+
+    Returns whether it changed; a change is in the audit log with who did it and from what
+    (``source``: "paper register", "legacy register import").
+    """
+    if not Booking.objects.filter(pk=booking.pk, no_show=False).update(no_show=True):
+        return False
+    audit_log(
+        audit.NO_SHOW,
+        instance=booking,
+        user=by,
+        person=booking.user_id,
+        changes={"no_show": [False, True]},
+        data={"session": booking.session_id, "by": source},
+    )
+    return True

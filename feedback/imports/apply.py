@@ -17,18 +17,16 @@ from wagtail.log_actions import log
 from crm import roles
 from crm.audit import audit_log
 from crm.imports import ImportOutdated
-from events import audit as events_audit
 from events.models import (
     Attendance,
     AttendanceMethod,
-    Booking,
     CoursePage,
     SessionStatus,
     SessionVisibility,
     TrainingIndexPage,
     TrainingSession,
 )
-from events.services import attendance_record
+from events.services import attendance_record, booking_no_show_mark
 
 from ..models import ImportedNoShow
 from .plan import PLAN_MESSAGES, PlannedSession, RegisterImportPlan, register_import_plan
@@ -124,15 +122,7 @@ def _apply(plan: RegisterImportPlan, *, by: User | None) -> None:
     for person in plan.no_shows:
         row, session = person.row, plan.sessions[person.session_key].session
         if person.action == "booking_no_show":
-            Booking.objects.filter(pk=person.booking.pk).update(no_show=True)
-            audit_log(
-                events_audit.NO_SHOW,
-                instance=person.booking,
-                user=by,
-                person=person.booking.user_id,
-                changes={"no_show": [False, True]},
-                data={"session": session.pk, "by": "legacy register import"},
-            )
+            booking_no_show_mark(booking=person.booking, by=by, source="legacy register import")
         else:
             ImportedNoShow.objects.create(
                 session=session,
