@@ -29,6 +29,7 @@ urlpatterns = [
     path("outreach/", include("crm.outreach.urls")),
     path("advisory-group/", include("crm.governance.urls")),
     path("feedback/", include("feedback.urls")),
+    path("forum/", include("faith_forum.urls")),
     path("", include("portal.urls")),
     path("", include("events.urls")),
 ]

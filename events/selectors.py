@@ -9,7 +9,15 @@ from functools import cached_property
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import Attendance, Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
+from .models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    ReportingCategory,
+    SessionStatus,
+    SessionVisibility,
+    TrainingSession,
+)
 
 
 def certified_attendances(*, now: dt.datetime | None = None) -> QuerySet[Attendance]:
@@ -50,6 +58,8 @@ def course_listing(*, parent, user):
     return (
         CoursePage.objects.child_of(parent)
         .live()
+        # Faith Forum events are listed on the forum's own pages, not among the courses.
+        .exclude(reporting_category=ReportingCategory.FORUM)
         .annotate(next_session=Min("sessions__starts_at", filter=open_upcoming))
         .annotate(upcoming_count=Count("sessions", filter=open_upcoming))
         .order_by("path")

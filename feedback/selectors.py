@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from events.models import Attendance, CoursePage, TrainingSession
+from events.models import Attendance, CoursePage, ReportingCategory, TrainingSession
 from events.selectors import certified_attendances
 
 from .models import FeedbackForm, FeedbackFormCourse, FeedbackResponse
@@ -23,8 +23,10 @@ def counted_attendances(*, starts: dt.datetime | None = None, ends: dt.datetime 
     The same rule as a certificate (``events.selectors.certified_attendances``): marked present (a
     mark taken back does not count), not a self-declared mark nobody has confirmed, at a session
     that was not cancelled and has ended. A session counts in the period its start falls in.
+    Faith Forum events (reporting category *forum*) are engagement, not training: they count in no figure
+    here. A forum event held as a session of a WRAP course counts as WRAP.
     """
-    attendances = certified_attendances()
+    attendances = certified_attendances().exclude(session__course__reporting_category=ReportingCategory.FORUM)
     if starts is not None:
         attendances = attendances.filter(session__starts_at__gte=starts)
     if ends is not None:

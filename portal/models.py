@@ -18,7 +18,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.StandardPage", "events.TrainingIndexPage"]
+    subpage_types = ["portal.StandardPage", "events.TrainingIndexPage", "faith_forum.FaithForumPage"]
     template = "portal/home_page.html"
 
 

@@ -20,6 +20,9 @@ class ReportingCategory(models.TextChoices):
     EDUCATION = "education", "Education briefing"
     MEMBER = "member", "Elected Member training"
     OTHER = "other", "Other training"
+    # Faith Forum meetings, site visits and interfaith events: engagement, not training. They count in no
+    # training figure (feedback.selectors.counted_attendances); a forum event of a WRAP course counts as WRAP.
+    FORUM = "forum", "Faith Forum event (not training)"
 
 
 class TrainingIndexPage(Page):

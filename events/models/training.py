@@ -48,6 +48,12 @@ class TrainingSession(index.Indexed, models.Model):
     address = models.TextField(blank=True)
     online_url = models.URLField("online link", blank=True, help_text="For sessions held online.")
     capacity = models.PositiveIntegerField(default=25)
+    places_limited = models.BooleanField(
+        "limit places to the capacity",
+        default=True,
+        help_text="Untick for an event anyone invited may come to, such as a Faith Forum meeting: a booking is "
+        "then a reply saying they are coming, with no limit and no waiting list.",
+    )
     places_taken = models.PositiveIntegerField(default=0, editable=False)
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -106,7 +112,7 @@ class TrainingSession(index.Indexed, models.Model):
         FieldPanel("course"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_url")], heading="Where"),
-        FieldRowPanel([FieldPanel("capacity"), FieldPanel("booking_deadline")]),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("places_limited"), FieldPanel("booking_deadline")]),
         FieldPanel("trainers"),
         FieldPanel("audience_note"),
         FieldRowPanel([FieldPanel("visibility"), FieldPanel("organisation")]),
@@ -141,7 +147,7 @@ class TrainingSession(index.Indexed, models.Model):
             ),
             # The backstop for the row lock in booking_create: never more confirmed places than capacity.
             models.CheckConstraint(
-                condition=Q(places_taken__lte=F("capacity")),
+                condition=Q(places_limited=False) | Q(places_taken__lte=F("capacity")),
                 name="session_never_overbooked",
                 violation_error_message="More places are booked than this capacity allows.",
             ),
@@ -166,7 +172,7 @@ class TrainingSession(index.Indexed, models.Model):
             errors["organisation"] = "Choose the school or team this closed session is for."
         if not self.venue and not self.online_url:
             errors["venue"] = "Give a venue, an online link, or both."
-        if self.capacity is not None and self.pk and self.capacity < self.places_taken:
+        if self.places_limited and self.capacity is not None and self.pk and self.capacity < self.places_taken:
             errors["capacity"] = f"{self.places_taken} places are already booked: capacity cannot go below that."
         if errors:
             raise ValidationError(errors)
@@ -177,7 +183,15 @@ class TrainingSession(index.Indexed, models.Model):
 
     @property
     def places_left(self) -> int:
+        """Places still free; with no limit on places, always at least one (the next person gets in)."""
+        if not self.places_limited:
+            return max(self.capacity - self.places_taken, 1)
         return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def has_room(self) -> bool:
+        """Whether one more person can have a confirmed place: always, when places are not limited."""
+        return not self.places_limited or self.places_taken < self.capacity
 
     @property
     def is_cancelled(self) -> bool:

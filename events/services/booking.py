@@ -109,7 +109,7 @@ def booking_create(*, session: TrainingSession, user, booked_by=None, join_waiti
             if existing:
                 raise BookingError("already_waiting" if existing.status == BookingStatus.WAITING else "already_booked")
             now = timezone.now()
-            if session.places_taken < session.capacity:
+            if session.has_room:
                 _take_place(session)
                 booking = Booking.objects.create(
                     session=session, user=user, booked_by=booked_by, status=BookingStatus.CONFIRMED, confirmed_at=now
@@ -136,7 +136,7 @@ def _promote_waiting(session: TrainingSession) -> list[Booking]:
     promoted = []
     if session.status == SessionStatus.CANCELLED or session.starts_at <= timezone.now():
         return promoted
-    while session.places_taken < session.capacity:
+    while session.has_room:
         waiting = (
             Booking.objects.select_for_update()
             .filter(session=session, status=BookingStatus.WAITING)

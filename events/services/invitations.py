@@ -212,7 +212,7 @@ def _invite(session: TrainingSession, lead, addresses: list[str]) -> list[Collea
         expires_at = session.starts_at
     invitations = []
     for email in addresses:
-        holds = session.places_taken < session.capacity
+        holds = session.has_room
         if holds:
             _take_place(session)
         invitation = ColleagueInvitation.objects.create(
@@ -277,7 +277,7 @@ def _accept(invitation: ColleagueInvitation, user) -> Booking:
         return existing
     if invitation.holds_place:
         status = BookingStatus.CONFIRMED  # the held place becomes the booking: places_taken already counts it
-    elif session.places_taken < session.capacity:
+    elif session.has_room:
         _take_place(session)
         status = BookingStatus.CONFIRMED
     else:
