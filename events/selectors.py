@@ -257,10 +257,12 @@ def colleague_bookings(*, lead) -> list[Booking]:
 
 
 def personal_feed_bookings(*, user) -> QuerySet[Booking]:
-    """What a person's own calendar feed shows: live bookings and ones cancelled in the last 90 days."""
+    """What a person's own calendar feed shows: live bookings and ones cancelled in the last 90 days, of
+    sessions that ended in the last 90 days or later (the published feeds' window), so it does not grow
+    with every session the person ever booked."""
     since = timezone.now() - dt.timedelta(days=90)
     return (
-        Booking.objects.filter(user=user)
+        Booking.objects.filter(user=user, session__ends_at__gte=since)
         .filter(Q(status=BookingStatus.CONFIRMED) | Q(status=BookingStatus.CANCELLED, cancelled_at__gte=since))
         .select_related("session", "session__course", "user")
     )

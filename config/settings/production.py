@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific comes from the environment."""
 
 from .base import *  # noqa: F401,F403
-from .base import ALLOWED_HOSTS, env, env_bool, require
+from .base import ALLOWED_HOSTS, DATABASES, env, env_bool, require
 
 SECRET_KEY = require("SECRET_KEY")
 require("ALLOWED_HOSTS")
@@ -36,7 +36,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CONN_HEALTH_CHECKS = True
+# Persistent database connections: a new PostgreSQL connection per request cost ~15 % of a worker's
+# time (issue 15). Each web worker keeps one connection for up to CONN_MAX_AGE seconds, so PostgreSQL's
+# max_connections must cover (workers x servers) + cron jobs + headroom. Behind PgBouncer in transaction
+# pooling mode set CONN_MAX_AGE=0 and PGBOUNCER_TRANSACTION_POOLING=true (server-side cursors off).
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))
+# A kept connection is checked before a request uses it, so a database restart costs one retry, not errors.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "587"))

@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -292,18 +293,33 @@ def calendar_subscription_reset_view(request):
 # --- Calendar feeds -----------------------------------------------------------------
 
 
+def _published_feed(request, sessions, *, name: str, filename: str) -> HttpResponse:
+    """A published feed with conditional GET: a calendar app polling an unchanged feed gets a 304,
+    answered from one aggregate query without building the calendar."""
+    version = calendar.feed_version(sessions)
+    last_modified = int(version.last_modified.timestamp()) if version.last_modified else None
+    not_modified = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    response = _ics(calendar.sessions_feed(sessions, name=name), filename)
+    response["ETag"] = version.etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    # Calendar apps and proxies may keep it a few minutes, then must ask again (a 304 when unchanged).
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def course_calendar_feed(request, *, course):
-    sessions = course.sessions.filter(visibility=SessionVisibility.OPEN).select_related("course")
-    return _ics(calendar.sessions_feed(sessions, name=course.title), f"{course.slug}.ics")
+    sessions = course.sessions.filter(visibility=SessionVisibility.OPEN)
+    return _published_feed(request, sessions, name=course.title, filename=f"{course.slug}.ics")
 
 
 def all_sessions_feed(request):
     from ..models import TrainingSession
 
-    sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True).select_related(
-        "course"
-    )
-    return _ics(calendar.sessions_feed(sessions, name="Prevent training sessions"), "prevent-training.ics")
+    sessions = TrainingSession.objects.filter(visibility=SessionVisibility.OPEN, course__live=True)
+    return _published_feed(request, sessions, name="Prevent training sessions", filename="prevent-training.ics")
 
 
 @never_cache  # personal: never kept by a browser or proxy cache
