@@ -30,3 +30,19 @@ def test_benchmark_runs_every_scenario_and_rolls_back():
     after = (User.objects.count(), TrainingSession.objects.count(), Booking.objects.count(), Attendance.objects.count())
     assert after == before
     assert not TrainingRequirement.objects.filter(name="Benchmark requirement").exists()
+
+
+def test_benchmark_runs_when_bench_people_and_its_group_already_exist():
+    """Issue 15: `make bench` failed with an AssertionError when users named bench-... existed."""
+    from django.contrib.auth.models import Group
+
+    for n in range(3):
+        User.objects.create(username=f"bench-{n}", email=f"bench-{n}@bench.example")
+    Group.objects.create(name="Benchmark staff group")
+    out = io.StringIO()
+    try:
+        call_command("benchmark", people=40, desk=8, bookings=6, stdout=out)
+    except SystemExit as exit_:
+        assert exit_.code == 1  # a missed timing on a busy machine; an AssertionError would fail here
+    assert "compliance counts, 40 people" in out.getvalue()
+    assert User.objects.filter(username__startswith="bench-").count() == 3

@@ -14,6 +14,7 @@ import datetime as dt
 import statistics
 import time
 import tracemalloc
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -87,18 +88,21 @@ class Command(BaseCommand):
 
         # --- Compliance counting for a large staff group ---------------------------------------
         people_count = options["people"]
-        group = Group.objects.create(name="Benchmark staff group")
+        # This run's own names: people or a group left by an interrupted run (or named so by anyone) never
+        # collide with them or get counted in (issue 15: `make bench` failed when bench-... users existed).
+        run = uuid.uuid4().hex[:8]
+        group = Group.objects.create(name=f"Benchmark staff group {run}")
         User.objects.bulk_create(
             User(
-                username=f"bench-{n}",
-                email=f"bench-{n}@bench.example",
+                username=f"bench-{run}-{n}",
+                email=f"bench-{run}-{n}@bench.example",
                 first_name="Bench",
                 last_name=str(n),
                 password="!unusable",
             )
             for n in range(people_count)
         )
-        people = list(User.objects.filter(username__startswith="bench-").order_by("pk"))
+        people = list(User.objects.filter(username__startswith=f"bench-{run}-").order_by("pk"))
         group.user_set.add(*people)
         sessions = TrainingSession.objects.bulk_create(
             TrainingSession(
