@@ -4,6 +4,7 @@ from wagtail.models import Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from events.models import TrainingIndexPage
+from faith_forum.models import FaithForumPage
 from portal.models import HomePage, StandardPage, TeamContactSettings
 
 
@@ -16,7 +17,7 @@ class HomePageTests(WagtailPageTestCase):
         self.assertPageIsRenderable(self.home)
 
     def test_editors_can_add_content_pages_under_home(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, TrainingIndexPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, TrainingIndexPage, FaithForumPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
