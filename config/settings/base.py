@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whole public pages for anonymous visitors (portal/pagecache.py): before the rest, so a kept page
+    # costs two cache reads and nothing else.
+    "portal.pagecache.AnonymousPageCacheMiddleware",
     "portal.security.ContentSecurityPolicyMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,6 +123,9 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin (and its page previews) writes inline scripts and styles: a looser policy
 # scoped to these addresses only.
 PORTAL_ADMIN_URL_PREFIXES = ["/admin/"]
+# Anonymous visitors' public pages are kept whole in the cache for up to this many seconds, and
+# dropped at once by any change they show (portal/pagecache.py). 0 turns it off.
+PORTAL_PAGE_CACHE_SECONDS = int(env("PORTAL_PAGE_CACHE_SECONDS", "60"))
 PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 OUTBOX_SEND_AT_ONCE = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off, so a test that changes data with a bare UPDATE sees it on its next page; the page cache's own
+# tests (tests/portal/test_page_cache_issue15.py) turn it on.
+PORTAL_PAGE_CACHE_SECONDS = 0
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

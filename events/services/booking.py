@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from crm.audit import audit_log
+from crm.pagecache import page_cache_invalidate
 from crm.roles import is_team  # noqa: F401 - the Prevent team may book and cancel for others, past deadlines
 
 from .. import audit, emails
@@ -64,11 +65,13 @@ def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:
 def _take_place(session: TrainingSession) -> None:
     TrainingSession.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
     session.places_taken += 1
+    page_cache_invalidate()  # the course page shows the places left
 
 
 def _free_place(session: TrainingSession) -> None:
     TrainingSession.objects.filter(pk=session.pk).update(places_taken=F("places_taken") - 1)
     session.places_taken -= 1
+    page_cache_invalidate()
 
 
 def booking_log(booking: Booking, action: str, *, by, before: str | None, **data) -> None:
