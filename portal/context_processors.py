@@ -1,3 +1,8 @@
+from django.core.cache import cache
+
+from crm.pagecache import page_cache_generation
+
+
 def navigation(request):
     """Header links: the training index for everyone, the admin and trainers' pages only for people who may use them.
 
@@ -12,12 +17,22 @@ def navigation(request):
 
     user = getattr(request, "user", None)
     session = getattr(request, "session", None)
-    training = TrainingIndexPage.objects.live().only("url_path").first()
-    privacy = StandardPage.objects.live().public().filter(slug="privacy").only("url_path").first()
+
+    def links():
+        training = TrainingIndexPage.objects.live().only("url_path").first()
+        privacy = StandardPage.objects.live().public().filter(slug="privacy").only("url_path").first()
+        return {
+            "privacy_url": privacy.get_url(request) if privacy else None,
+            "training_url": training.get_url(request) if training else None,
+        }
+
+    # The two page lookups every page's header and footer need, kept until a page changes
+    # (the page cache's generation: crm.pagecache) - signed-in pages are never kept whole.
+    site = request.get_host()
+    pages = cache.get_or_set(f"portal:navigation:{page_cache_generation()}:{site}", links, 3600)
     return {
-        "privacy_url": privacy.get_url(request) if privacy else None,
+        **pages,
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
-        "training_url": training.url if training else None,
         "runs_sessions": bool(user and roles.has_role(user, roles.TRAINER)),
         "logs_outreach": bool(user and roles.has_role(user, roles.OUTREACH_OFFICER)),
         # Where someone sent to set up two-factor authentication was going: "Continue" once it is on.

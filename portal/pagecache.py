@@ -97,7 +97,7 @@ class AnonymousPageCacheMiddleware:
 def connect_invalidation() -> None:
     """Bump the generation on every change an anonymous visitor could see (called from ``PortalConfig.ready``)."""
     from wagtail.contrib.redirects.models import Redirect
-    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.models import PageViewRestriction, Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from events.models import TrainingSession
@@ -109,7 +109,17 @@ def connect_invalidation() -> None:
     page_published.connect(page_cache_invalidate, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(page_cache_invalidate, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(page_cache_invalidate, dispatch_uid=f"{uid}.moved")
-    for model in (Page, PageViewRestriction, Site, Redirect, TrainingSession, TeamContactSettings, ForumEvent):
+    # A signal's sender is the concrete class: every page type is connected, not only Page.
+    watched = (
+        *get_page_models(),
+        PageViewRestriction,
+        Site,
+        Redirect,
+        TrainingSession,
+        TeamContactSettings,
+        ForumEvent,
+    )
+    for model in watched:
         post_save.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")
     m2m_changed.connect(

@@ -145,3 +145,20 @@ def test_off_when_seconds_is_zero(client, wrap):
         get(client, wrap.url)
         response, queries = get(client, wrap.url)
     assert "X-Page-Cache" not in response and queries > 0
+
+
+def test_header_and_footer_page_lookups_are_kept_until_a_page_changes(rf, wrap):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.context_processors import navigation
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with CaptureQueriesContext(connection) as first:
+        links = navigation(request)
+    assert links["privacy_url"] is None and links["training_url"]
+    with CaptureQueriesContext(connection) as second:
+        assert navigation(request)["training_url"] == links["training_url"]
+    assert len(first) >= 2 and len(second) == 0
+    privacy = StandardPageFactory(title="Privacy notice", slug="privacy")
+    assert navigation(request)["privacy_url"] == privacy.url
