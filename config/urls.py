@@ -34,6 +34,11 @@ urlpatterns = [
     path("", include("events.urls")),
 ]
 
+if settings.PORTAL_BENCH_VIEWS:  # `make bench` only (portal/bench.py): never in a deployment
+    from portal.bench import bare_view
+
+    urlpatterns.insert(0, path("_bench/bare/", bare_view))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -73,6 +73,8 @@ class SessionIndexView(ExportIndexView):
         return (
             super()
             .get_base_queryset()
+            # The course column: one join, not a page query per row (issue 15).
+            .select_related("course")
             .annotate(
                 present=Count("attendances", filter=Q(attendances__undone_at__isnull=True))  # marks taken back: history
             )

@@ -126,6 +126,8 @@ PORTAL_ADMIN_URL_PREFIXES = ["/admin/"]
 # Anonymous visitors' public pages are kept whole in the cache for up to this many seconds, and
 # dropped at once by any change they show (portal/pagecache.py). 0 turns it off.
 PORTAL_PAGE_CACHE_SECONDS = int(env("PORTAL_PAGE_CACHE_SECONDS", "60"))
+# `make bench` only: serves /_bench/bare/, the ceiling every page is compared with (portal/bench.py).
+PORTAL_BENCH_VIEWS = env_bool("PORTAL_BENCH_VIEWS", False)
 PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
