@@ -6,6 +6,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from crm import roles
@@ -34,6 +35,11 @@ class AdminAccessMiddleware:
         return self.get_response(request)
 
 
+# When the idle deadline was last moved on, and how often it is.
+STAFF_SEEN_SESSION_KEY = "portal_staff_seen"
+STAFF_IDLE_REFRESH_SECONDS = 60
+
+
 class StaffIdleTimeoutMiddleware:
     """People whose roles reach the admin, the CRM, registers or compliance lists are signed out when idle.
 
@@ -48,8 +54,14 @@ class StaffIdleTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and roles.reaches_records(user):
-            # Setting the expiry marks the session modified, so each request moves the deadline on.
-            request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
+            # Setting the expiry marks the session modified, so the request saves it and moves the deadline
+            # on. Once a minute is enough (a deadline up to a minute early): a write on every request of the
+            # desk or a scan cost as much as the rest of the request (issue 15).
+            now = int(timezone.now().timestamp())
+            seen = request.session.get(STAFF_SEEN_SESSION_KEY)
+            if seen is None or now - seen >= STAFF_IDLE_REFRESH_SECONDS:
+                request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
+                request.session[STAFF_SEEN_SESSION_KEY] = now
         return self.get_response(request)
 
 

@@ -40,3 +40,30 @@ def test_learners_keep_the_usual_session(client, make_user, settings):
         assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
         assert client.get(reverse("events:my_training")).status_code == 200
+
+
+def test_staff_sessions_are_written_once_a_minute_not_on_every_request(client, make_user):
+    """Issue 15: moving the idle deadline on saved the session on every request of the desk or a scan."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(roles.TRAINER))
+    start = timezone.now()
+    url = reverse("events:my_training")
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return sum(
+            1 for q in captured.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+        )
+
+    with time_machine.travel(start, tick=False):
+        assert session_writes() == 1
+        first_deadline = Session.objects.get().expire_date
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        assert session_writes() == 0
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        assert session_writes() == 1
+    assert Session.objects.get().expire_date > first_deadline
