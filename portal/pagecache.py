@@ -101,7 +101,7 @@ def connect_invalidation() -> None:
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from events.models import TrainingSession
-    from faith_forum.models import ForumEvent
+    from faith_forum.models import ForumEvent, ForumMembership, ForumRSVP
 
     from .models import TeamContactSettings
 
@@ -118,6 +118,8 @@ def connect_invalidation() -> None:
         TrainingSession,
         TeamContactSettings,
         ForumEvent,
+        ForumRSVP,
+        ForumMembership,
     )
     for model in watched:
         post_save.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
