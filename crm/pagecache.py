@@ -14,22 +14,29 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "pagecache:generation"
+# The page tree's own generation: what the header and footer look up (the training index, the privacy
+# notice) changes only with pages, not with every session or booking.
+PAGE_TREE_KEY = "pagecache:page-tree"
 
 
-def page_cache_generation() -> int:
+def page_cache_generation(key: str = GENERATION_KEY) -> int:
     """The current generation (1 the first time it is asked for)."""
-    generation = cache.get(GENERATION_KEY)
+    generation = cache.get(key)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        generation = cache.get(key, 1)
     return generation
 
 
-def _bump() -> None:
+def page_tree_generation() -> int:
+    return page_cache_generation(PAGE_TREE_KEY)
+
+
+def _bump(key: str = GENERATION_KEY) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:  # not there yet (a new cache): anything kept under no generation is unreachable anyway
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(key, 1, timeout=None)
 
 
 def page_cache_invalidate(*_args, **_kwargs) -> None:
@@ -41,3 +48,10 @@ def page_cache_invalidate(*_args, **_kwargs) -> None:
     """
     _bump()
     transaction.on_commit(_bump)
+
+
+def page_tree_invalidate(*_args, **_kwargs) -> None:
+    """A page or its restrictions changed: kept pages and the header's and footer's page lookups are stale."""
+    page_cache_invalidate()
+    _bump(PAGE_TREE_KEY)
+    transaction.on_commit(lambda: _bump(PAGE_TREE_KEY))

@@ -1,6 +1,6 @@
 from django.core.cache import cache
 
-from crm.pagecache import page_cache_generation
+from crm.pagecache import page_tree_generation
 
 
 def navigation(request):
@@ -27,9 +27,9 @@ def navigation(request):
         }
 
     # The two page lookups every page's header and footer need, kept until a page changes
-    # (the page cache's generation: crm.pagecache) - signed-in pages are never kept whole.
+    # (the page tree's generation: crm.pagecache) - signed-in pages are never kept whole.
     site = request.get_host()
-    pages = cache.get_or_set(f"portal:navigation:{page_cache_generation()}:{site}", links, 3600)
+    pages = cache.get_or_set(f"portal:navigation:{page_tree_generation()}:{site}", links, 3600)
     return {
         **pages,
         "uses_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from crm.pagecache import page_cache_generation, page_cache_invalidate
+from crm.pagecache import page_cache_generation, page_cache_invalidate, page_tree_invalidate
 
 KEY_PREFIX = "pagecache:page"
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
@@ -106,24 +106,16 @@ def connect_invalidation() -> None:
     from .models import TeamContactSettings
 
     uid = "portal.pagecache"
-    page_published.connect(page_cache_invalidate, dispatch_uid=f"{uid}.published")
-    page_unpublished.connect(page_cache_invalidate, dispatch_uid=f"{uid}.unpublished")
-    post_page_move.connect(page_cache_invalidate, dispatch_uid=f"{uid}.moved")
+    page_published.connect(page_tree_invalidate, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(page_tree_invalidate, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(page_tree_invalidate, dispatch_uid=f"{uid}.moved")
     # A signal's sender is the concrete class: every page type is connected, not only Page.
-    watched = (
-        *get_page_models(),
-        PageViewRestriction,
-        Site,
-        Redirect,
-        TrainingSession,
-        TeamContactSettings,
-        ForumEvent,
-        ForumRSVP,
-        ForumMembership,
-    )
-    for model in watched:
+    for model in (*get_page_models(), PageViewRestriction, Site):
+        post_save.connect(page_tree_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
+        post_delete.connect(page_tree_invalidate, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")
+    for model in (Redirect, TrainingSession, TeamContactSettings, ForumEvent, ForumRSVP, ForumMembership):
         post_save.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")
     m2m_changed.connect(
-        page_cache_invalidate, sender=PageViewRestriction.groups.through, dispatch_uid=f"{uid}.restriction_groups"
+        page_tree_invalidate, sender=PageViewRestriction.groups.through, dispatch_uid=f"{uid}.restriction_groups"
     )
