@@ -52,7 +52,7 @@ def application_team_notice(application: ForumApplication) -> None:
     """Tell the Prevent team an application is waiting (the details are on the admin screen)."""
     context = {
         "application": application,
-        "review_url": absolute_url(reverse("forum_applications:decide", args=[application.pk])),
+        "review_url": absolute_url(reverse("forum_applications:edit", args=[application.pk])),
     }
     _send(
         "application_team_notice",
