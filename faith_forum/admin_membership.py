@@ -140,6 +140,7 @@ class ApplicationDecideView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
         application = self.application
         suggestions = self.suggestions()
         approve_form = kwargs.pop("approve_form", None)
+        decline_form = kwargs.pop("decline_form", None)
         if approve_form is None:
             likely = suggestions[0].organisation if suggestions and suggestions[0].score >= LIKELY_MATCH else None
             approve_form = ApproveForm(initial={"organisation": likely})
@@ -155,7 +156,7 @@ class ApplicationDecideView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateVi
             suggestions=suggestions,
             consents=consents,
             approve_form=approve_form,
-            decline_form=kwargs.get("decline_form") or DeclineForm(),
+            decline_form=decline_form or DeclineForm(),
             delete_url=reverse("forum_applications:delete", args=[application.pk]),
         )
 
@@ -328,11 +329,12 @@ class RepresentativesView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView
         return f"Representatives: {self.membership.organisation.name}"
 
     def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or RepresentativeAddForm()
         return super().get_context_data(
             **kwargs,
             membership=self.membership,
             representatives=self.membership.representatives.select_related("user"),
-            form=kwargs.get("form") or RepresentativeAddForm(),
+            form=form,
         )
 
     def post(self, request, *args, **kwargs):

@@ -38,7 +38,7 @@ def forum_page() -> FaithForumPage:
 def faith_organisation(name="Central Gurdwara", **kwargs):
     """The faith organisation of that name (made once)."""
     found = Organisation.objects.filter(name=name).first()
-    return found or OrganisationFactory(name=name, organisation_type=OrganisationType.FAITH, **kwargs)
+    return found or OrganisationFactory(**{"name": name, "organisation_type": OrganisationType.FAITH, **kwargs})
 
 
 def forum_session(*, starts_at: dt.datetime):
