@@ -227,7 +227,7 @@ class ApplicationViewSet(ModelViewSet):
     copy_view_enabled = False
     index_view_class = ApplicationIndexView
     list_display = [
-        Column("organisation_name", label="Organisation"),
+        "organisation_name",
         "faith",
         "full_name",
         "email",

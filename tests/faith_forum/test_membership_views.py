@@ -73,7 +73,12 @@ def test_form_errors_say_what_to_fix(client):
 def test_personal_data_in_the_wrong_box_is_refused(client):
     response = client.post(
         APPLY,
-        {**APPLICATION, "job_role": "Secretary, call 020 7946 0000", "new_organisation_name": "Mandir", "new_organisation_address": "1 Road"},
+        {
+            **APPLICATION,
+            "job_role": "Secretary, call 020 7946 0000",
+            "new_organisation_name": "Mandir",
+            "new_organisation_address": "1 Road",
+        },
     )
     assert "job_role" in response.context["form"].errors
     assert not ForumApplication.objects.exists()
@@ -81,7 +86,9 @@ def test_personal_data_in_the_wrong_box_is_refused(client):
 
 def test_a_second_application_from_the_same_address_is_a_friendly_message(client):
     organisation = faith_organisation()
-    application_submit(email=APPLICATION["email"], full_name="H K", job_role="Secretary", faith="sikh", organisation=organisation)
+    application_submit(
+        email=APPLICATION["email"], full_name="H K", job_role="Secretary", faith="sikh", organisation=organisation
+    )
     response = client.post(APPLY, {**APPLICATION, "organisation": organisation.pk})
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [MESSAGES["pending"].format(email=APPLICATION["email"])]
@@ -113,9 +120,13 @@ def test_too_many_applications_from_one_network(client):
 
 def test_applications_list_pending_first_and_filters_by_status(team_client):
     organisation = faith_organisation()
-    first = application_submit(email="a@example.org", full_name="A", job_role="R", faith="sikh", organisation=organisation)
+    first = application_submit(
+        email="a@example.org", full_name="A", job_role="R", faith="sikh", organisation=organisation
+    )
     ForumApplication.objects.filter(pk=first.pk).update(status=ApplicationStatus.DECLINED, reason="No")
-    application_submit(email="b@example.org", full_name="Bea Pending", job_role="R", faith="sikh", organisation=organisation)
+    application_submit(
+        email="b@example.org", full_name="Bea Pending", job_role="R", faith="sikh", organisation=organisation
+    )
     page = team_client.get("/admin/faith-forum/applications/")
     assert page.status_code == 200
     rows = [row.full_name for row in page.context["object_list"]]
@@ -138,31 +149,56 @@ def test_the_decision_screen_shows_everything_and_possible_matches(team_client):
     )
     page = team_client.get(f"/admin/faith-forum/applications/edit/{application.pk}/")
     text = page.content.decode()
-    for shown in ("Asha Patel", "Trustee", "a@example.org", "2 Temple Road", "W6 0AA", "Possible matches", "Shree Ram Mandir"):
+    for shown in (
+        "Asha Patel",
+        "Trustee",
+        "a@example.org",
+        "2 Temple Road",
+        "W6 0AA",
+        "Possible matches",
+        "Shree Ram Mandir",
+    ):
         assert shown in text, shown
     assert "Show our phone number: yes" in text
 
 
 def test_the_team_approves_and_declines_by_post(team_client):
     organisation = faith_organisation()
-    approve = application_submit(email="a@example.org", full_name="Amar Singh", job_role="Granthi", faith="sikh", organisation=organisation)
-    response = team_client.post(f"/admin/faith-forum/applications/edit/{approve.pk}/", {"action": "approve", "note": ""})
+    approve = application_submit(
+        email="a@example.org", full_name="Amar Singh", job_role="Granthi", faith="sikh", organisation=organisation
+    )
+    response = team_client.post(
+        f"/admin/faith-forum/applications/edit/{approve.pk}/", {"action": "approve", "note": ""}
+    )
     assert response.status_code == 302
     assert User.objects.get(email="a@example.org").groups.filter(name=roles.FAITH_FORUM_MEMBER).exists()
 
-    decline = application_submit(email="b@example.org", full_name="B", job_role="R", faith="sikh", organisation=organisation)
-    refused = team_client.post(f"/admin/faith-forum/applications/edit/{decline.pk}/", {"action": "decline", "reason": ""})
+    decline = application_submit(
+        email="b@example.org", full_name="B", job_role="R", faith="sikh", organisation=organisation
+    )
+    refused = team_client.post(
+        f"/admin/faith-forum/applications/edit/{decline.pk}/", {"action": "decline", "reason": ""}
+    )
     assert refused.status_code == 200 and "reason" in refused.context["decline_form"].errors
-    team_client.post(f"/admin/faith-forum/applications/edit/{decline.pk}/", {"action": "decline", "reason": "Outside the borough"})
+    team_client.post(
+        f"/admin/faith-forum/applications/edit/{decline.pk}/", {"action": "decline", "reason": "Outside the borough"}
+    )
     decline.refresh_from_db()
     assert decline.status == ApplicationStatus.DECLINED and decline.reason == "Outside the borough"
 
 
 def test_a_typed_organisation_is_added_on_approval(team_client):
     application = application_submit(
-        email="a@example.org", full_name="A", job_role="R", faith="jain", new_organisation_name="Jain Centre", new_organisation_address="3 Rd"
+        email="a@example.org",
+        full_name="A",
+        job_role="R",
+        faith="jain",
+        new_organisation_name="Jain Centre",
+        new_organisation_address="3 Rd",
     )
-    team_client.post(f"/admin/faith-forum/applications/edit/{application.pk}/", {"action": "approve", "organisation": ""})
+    team_client.post(
+        f"/admin/faith-forum/applications/edit/{application.pk}/", {"action": "approve", "organisation": ""}
+    )
     assert ForumMembership.objects.get().organisation.name == "Jain Centre"
 
 
@@ -186,9 +222,13 @@ def test_memberships_list_mark_as_left_and_representatives(team_client):
     assert [row.reps for row in listing.context["object_list"]] == [1]
 
     other = UserFactory(email="warden@stmarys.example.org")
-    team_client.post(f"/admin/faith-forum/memberships/representatives/{membership.pk}/", {"email": other.email, "role": "Warden"})
+    team_client.post(
+        f"/admin/faith-forum/memberships/representatives/{membership.pk}/", {"email": other.email, "role": "Warden"}
+    )
     assert other.groups.filter(name=roles.FAITH_FORUM_MEMBER).exists()
-    missing = team_client.post(f"/admin/faith-forum/memberships/representatives/{membership.pk}/", {"email": "nobody@example.org"})
+    missing = team_client.post(
+        f"/admin/faith-forum/memberships/representatives/{membership.pk}/", {"email": "nobody@example.org"}
+    )
     assert "email" in missing.context["form"].errors
 
     team_client.post(f"/admin/faith-forum/memberships/leave/{membership.pk}/")
