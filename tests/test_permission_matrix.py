@@ -83,6 +83,7 @@ from events.models import (
 )
 from events.services import invitation_token
 from events.services.attendance import checkin_link_url
+from faith_forum.models import FaithForumPage, ForumApplication, ForumMembership, ForumRepresentative
 from feedback.links import feedback_token
 from feedback.models import FeedbackForm, FeedbackQuestion
 from portal.models import HomePage
@@ -488,6 +489,31 @@ MATRIX: dict[str, tuple] = {
     "wagtailsnippets_feedback_feedbackform:history_results": ("/admin/snippets/feedback/feedbackform/history-results/{feedback_form.pk}/", *TEAM_ONLY),
     "wagtailsnippets_feedback_feedbackform:usage": ("/admin/snippets/feedback/feedbackform/usage/{feedback_form.pk}/", *TEAM_ONLY),
 
+    # --- Faith Forum membership (issue 14): the application; the team's Applications and Memberships -------
+    "page:faith_forum.FaithForumPage:apply": ("{forum_page.url}apply/", *PUBLIC),
+    "forum_applications:index": ("/admin/faith-forum/applications/", *TEAM_ONLY),
+    "forum_applications:index_results": ("/admin/faith-forum/applications/results/", *TEAM_ONLY),
+    # Applications come from the public form only.
+    "forum_applications:add": ("/admin/faith-forum/applications/new/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "forum_applications:edit": ("/admin/faith-forum/applications/edit/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:edit [a POST without a decision]": ("POST /admin/faith-forum/applications/edit/{forum_application.pk}/", LOGIN, "->/admin/faith-forum/applications/edit/{forum_application.pk}/", ADMIN_NO, *(403,) * 6),
+    "forum_applications:delete": ("/admin/faith-forum/applications/delete/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:history": ("/admin/faith-forum/applications/history/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:history_results": ("/admin/faith-forum/applications/history-results/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:usage": ("/admin/faith-forum/applications/usage/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_memberships:index": ("/admin/faith-forum/memberships/", *TEAM_ONLY),
+    "forum_memberships:index_results": ("/admin/faith-forum/memberships/results/", *TEAM_ONLY),
+    "forum_memberships:add": ("/admin/faith-forum/memberships/new/", *TEAM_ONLY),
+    "forum_memberships:edit": ("/admin/faith-forum/memberships/edit/{forum_membership.pk}/", *TEAM_ONLY),
+    # A membership ends through Mark as left (its representatives lose the role), never a delete.
+    "forum_memberships:delete": ("/admin/faith-forum/memberships/delete/{forum_membership.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "forum_memberships:history": ("/admin/faith-forum/memberships/history/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:history_results": ("/admin/faith-forum/memberships/history-results/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:usage": ("/admin/faith-forum/memberships/usage/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:leave": ("/admin/faith-forum/memberships/leave/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:leave [the leaving itself]": ("POST /admin/faith-forum/memberships/leave/{forum_membership.pk}/", LOGIN, "->/admin/faith-forum/memberships/", ADMIN_NO, *(403,) * 6),
+    "forum_memberships:representatives": ("/admin/faith-forum/memberships/representatives/{forum_membership.pk}/", *TEAM_ONLY),
+
     # --- Governance (issue 13, crm/governance/admin.py): meetings, minutes, actions, concern themes; the team only ----
     "meeting_series:index": ("/admin/governance/series/", *TEAM_ONLY),
     "meeting_series:index_results": ("/admin/governance/series/results/", *TEAM_ONLY),
@@ -681,8 +707,21 @@ def build_world() -> SimpleNamespace:
 
     w.about = StandardPageFactory(title="About the team", slug="about")
     w.faith_area = StandardPageFactory(
-        title="Faith Forum", slug="faith-forum", restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN]
+        title="Faith Forum news", slug="faith-forum-news", restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN]
     )
+    # The Faith Forum (issue 14): its page, a pending application and a member organisation.
+    w.forum_page = FaithForumPage(title="Faith Forum", slug="faith-forum")
+    w.home.add_child(instance=w.forum_page)
+    w.faith_organisation = OrganisationFactory(name="Central Gurdwara", organisation_type=OrganisationType.FAITH)
+    w.forum_application = ForumApplication.objects.create(
+        organisation=w.faith_organisation,
+        faith="sikh",
+        full_name="Harjit Kaur",
+        job_role="Secretary",
+        email="harjit@example.org",
+    )
+    w.forum_membership = ForumMembership.objects.create(organisation=w.faith_organisation, faith="sikh")
+    ForumRepresentative.objects.create(membership=w.forum_membership, user=w.users["faith"], role="Trustee")
     # Not at /advisory-group/: that is the PAG members' area (crm.governance.urls), served before Wagtail's pages.
     w.pag_area = StandardPageFactory(
         title="Prevent Advisory Group news",

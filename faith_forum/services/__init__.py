@@ -1,0 +1,41 @@
+"""The forum's writes that carry a rule, one module per area, re-exported here."""
+
+from .membership import (
+    APPLICATIONS_PER_HOUR,
+    DECLINED_WAIT_DAYS,
+    MEMBERSHIP_ACTIONS,
+    MESSAGES,
+    LapseRun,
+    MembershipError,
+    application_approve,
+    application_decline,
+    application_submit,
+    application_throttled,
+    faith_organisations,
+    membership_leave,
+    memberships_lapse,
+    normalise_email,
+    representative_add,
+    representative_remove,
+    set_password_url,
+)
+
+__all__ = [
+    "APPLICATIONS_PER_HOUR",
+    "DECLINED_WAIT_DAYS",
+    "MEMBERSHIP_ACTIONS",
+    "MESSAGES",
+    "LapseRun",
+    "MembershipError",
+    "application_approve",
+    "application_decline",
+    "application_submit",
+    "application_throttled",
+    "faith_organisations",
+    "membership_leave",
+    "memberships_lapse",
+    "normalise_email",
+    "representative_add",
+    "representative_remove",
+    "set_password_url",
+]
