@@ -594,6 +594,36 @@ MATRIX: dict[str, tuple] = {
     "wagtailusers_groups:history": ("/admin/groups/history/{dsl_group.pk}/", *TEAM_ONLY),
     "wagtailusers_groups:history_results": ("/admin/groups/history-results/{dsl_group.pk}/", *TEAM_ONLY),
     "wagtailusers_groups:usage": ("/admin/groups/usage/{dsl_group.pk}/", *TEAM_ONLY),
+
+    # --- Faith Forum events (issue 14): the forum page, event pages, feeds, a member's choices -----------
+    # A members-only event is "not found" to anyone but members and the team: its existence is not leaked.
+    "page:faith_forum.FaithForumPage:index": ("{forum_page.url}",      *PUBLIC),
+    "page:faith_forum.FaithForumPage:event": ("{forum_page.url}events/{forum_members_event.pk}/", 404, 200, 404, 404, 404, 404, 404, 200, 404),
+    "page:faith_forum.FaithForumPage:event [public event]": ("{forum_page.url}events/{forum_public_event.pk}/", *PUBLIC),
+    # Replying: a POST with no answer shows the form again; only members and the team may reply at all.
+    "page:faith_forum.FaithForumPage:event [reply]": ("POST {forum_page.url}events/{forum_members_event.pk}/", 404, 200, 404, 404, 404, 404, 404, 200, 404),
+    # The member's own invitation: only for their own confirmed place (the faith column's account is going).
+    "page:faith_forum.FaithForumPage:event_ics": ("{forum_page.url}events/{forum_members_event.pk}/calendar/", LOGIN, 404, 404, 404, 404, 404, 404, 200, 404),
+    "page:faith_forum.FaithForumPage:public_feed": ("{forum_page.url}calendar/", *PUBLIC),
+    # The secret address is the key (as My training's feed): no sign-in needed.
+    "faith_forum:personal_feed": ("/forum/calendar/{forum_subscription.token}.ics", *PUBLIC),
+    "faith_forum:calendar_reset": ("POST /forum/calendar/reset/",     LOGIN, "->/account/", *(403,) * 5, "->/account/", 403),
+    "faith_forum:preferences": ("POST /forum/preferences/",           LOGIN, "->/account/", *(403,) * 5, "->/account/", 403),
+    # Faith Forum -> Events and Participation in the admin: the team only.
+    "forum_events:index": ("/admin/faith-forum/events/",               *TEAM_ONLY),
+    "forum_events:index_results": ("/admin/faith-forum/events/results/", *TEAM_ONLY),
+    "forum_events:add":   ("/admin/faith-forum/events/new/",           *TEAM_ONLY),
+    "forum_events:edit":  ("/admin/faith-forum/events/edit/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:delete": ("/admin/faith-forum/events/delete/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:history": ("/admin/faith-forum/events/history/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:history_results": ("/admin/faith-forum/events/history-results/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:usage": ("/admin/faith-forum/events/usage/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:publish": ("/admin/faith-forum/events/{forum_members_event.pk}/publish/", *TEAM_ONLY),
+    "forum_events:publish [take it off the pages]": ("POST /admin/faith-forum/events/{forum_members_event.pk}/publish/", LOGIN, "->/admin/faith-forum/events/edit/{forum_members_event.pk}/", ADMIN_NO, *(403,) * 6),
+    "forum_events:report": ("/admin/faith-forum/events/{forum_members_event.pk}/report/", *TEAM_ONLY),
+    "forum_events:report_results": ("/admin/faith-forum/events/{forum_members_event.pk}/report/results/", *TEAM_ONLY),
+    "forum_participation:index": ("/admin/faith-forum/participation/?year=2025", *TEAM_ONLY),
+    "forum_participation:index_results": ("/admin/faith-forum/participation/results/", *TEAM_ONLY),
 }
 # fmt: on
 
@@ -869,6 +899,29 @@ def build_world() -> SimpleNamespace:
         )
         for meeting in (w.pag_meeting, w.other_pag_meeting)
     )
+    # Faith Forum events (issue 14): on the forum page and membership above, a forum course, a members-only
+    # and a public event; the faith column's account (a representative of the membership above) is going to
+    # the members-only event, and has a private feed.
+    from faith_forum.models import EventAudience, ForumCalendarSubscription, ForumEvent
+    from faith_forum.services import rsvp_set
+
+    forum_course = CoursePageFactory(
+        title="Faith Forum meeting",
+        slug="faith-forum-meeting",
+        reporting_category=ReportingCategory.FORUM,
+        restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN],
+    )
+    w.forum_members_event, w.forum_public_event = (
+        ForumEvent.objects.create(
+            session=session(forum_course, days), title=title, audience=audience, is_published=True
+        )
+        for days, title, audience in (
+            (11, "Members' meeting", EventAudience.MEMBERS),
+            (12, "Walk", EventAudience.PUBLIC),
+        )
+    )
+    rsvp_set(event=w.forum_members_event, user=w.users["faith"], answer="going")
+    w.forum_subscription = ForumCalendarSubscription.objects.create(user=w.users["faith"])
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")

@@ -1,10 +1,14 @@
-"""The forum's writes that carry a rule, one module per area, re-exported here."""
+"""Every write about the Faith Forum that carries a rule. Split by subject; import from here.
+
+(``membership.py``: applications and memberships; ``rsvp.py``: forum events and replies.) Each area has
+its own error and messages: ``MembershipError`` with ``MEMBERSHIP_MESSAGES``, ``ForumEventError`` with
+``EVENT_MESSAGES``.
+"""
 
 from .membership import (
     APPLICATIONS_PER_HOUR,
     DECLINED_WAIT_DAYS,
     MEMBERSHIP_ACTIONS,
-    MESSAGES,
     LapseRun,
     MembershipError,
     application_approve,
@@ -19,23 +23,54 @@ from .membership import (
     representative_remove,
     set_password_url,
 )
+from .membership import MESSAGES as MEMBERSHIP_MESSAGES
+from .rsvp import (
+    MAX_GUESTS,
+    ForumEventError,
+    announcement_recipients,
+    forum_calendar_reset,
+    forum_event_create,
+    forum_event_delete,
+    forum_event_publish,
+    forum_event_unpublish,
+    forum_event_update,
+    forum_preferences_set,
+    may_rsvp,
+    rsvp_membership,
+    rsvp_set,
+)
+from .rsvp import MESSAGES as EVENT_MESSAGES
 
 __all__ = [
     "APPLICATIONS_PER_HOUR",
     "DECLINED_WAIT_DAYS",
-    "MEMBERSHIP_ACTIONS",
-    "MESSAGES",
+    "EVENT_MESSAGES",
+    "ForumEventError",
     "LapseRun",
+    "MAX_GUESTS",
+    "MEMBERSHIP_ACTIONS",
+    "MEMBERSHIP_MESSAGES",
     "MembershipError",
+    "announcement_recipients",
     "application_approve",
     "application_decline",
     "application_submit",
     "application_throttled",
     "faith_organisations",
+    "forum_calendar_reset",
+    "forum_event_create",
+    "forum_event_delete",
+    "forum_event_publish",
+    "forum_event_unpublish",
+    "forum_event_update",
+    "forum_preferences_set",
+    "may_rsvp",
     "membership_leave",
     "memberships_lapse",
     "normalise_email",
     "representative_add",
     "representative_remove",
+    "rsvp_membership",
+    "rsvp_set",
     "set_password_url",
 ]

@@ -6,7 +6,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from ..forms import ApplicationForm
-from ..services import MESSAGES, MembershipError, application_submit, application_throttled
+from ..services import MEMBERSHIP_MESSAGES as MESSAGES
+from ..services import MembershipError, application_submit, application_throttled
 
 SENT_SESSION_KEY = "faith_forum_application_sent"
 FIELD_OF_ERROR = {"pending": "email", "declined_recently": "email", "already_representative": "email"}

@@ -22,7 +22,7 @@ from faith_forum.models import (
 )
 from faith_forum.services import (
     DECLINED_WAIT_DAYS,
-    MESSAGES,
+    MEMBERSHIP_MESSAGES,
     MembershipError,
     application_approve,
     application_decline,
@@ -86,7 +86,7 @@ def test_one_pending_application_per_address(team):
     with pytest.raises(MembershipError) as refused:
         submit(email="HARJIT.KAUR@gurdwara.example.org", organisation=faith_organisation("Another Gurdwara"))
     assert refused.value.code == "pending"
-    assert refused.value.message == MESSAGES["pending"].format(email="harjit.kaur@gurdwara.example.org")
+    assert refused.value.message == MEMBERSHIP_MESSAGES["pending"].format(email="harjit.kaur@gurdwara.example.org")
     assert ForumApplication.objects.count() == 1
 
 

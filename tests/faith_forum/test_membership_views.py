@@ -10,7 +10,8 @@ from crm import roles
 from crm.models import User
 from faith_forum.forms import NEW_ADDRESS_NEEDED, NEW_NAME_NEEDED
 from faith_forum.models import ApplicationStatus, ForumApplication, ForumMembership, MembershipStatus
-from faith_forum.services import APPLICATIONS_PER_HOUR, MESSAGES, application_submit, representative_add
+from faith_forum.services import APPLICATIONS_PER_HOUR, application_submit, representative_add
+from faith_forum.services import MEMBERSHIP_MESSAGES as MESSAGES
 from tests.factories import UserFactory
 from tests.faith_forum.membership_helpers import APPLICATION, faith_organisation, forum_page
 
