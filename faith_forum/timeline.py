@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.timeline import TimelineItem, within
-from events.models import ReportingCategory, TrainingSession
+from events.models import ReportingCategory
 from events.timeline import attendance_for_organisations
 
 from .models import ForumMembership
@@ -43,7 +43,7 @@ def membership_timeline_items(
 ) -> list[TimelineItem]:
     """Joined, flagged as lapsed, left: one query."""
     items = []
-    for membership in ForumMembership.objects.filter(organisation_id__in=organisation_ids):
+    for membership in ForumMembership.objects.filter(organisation_id__in=organisation_ids).order_by():
         steps = [
             (membership.joined_on, "Joined the Faith Forum", membership.get_faith_display()),
             (membership.lapsed_on, "Membership lapsed", "No attendance at forum events for 12 months."),
@@ -68,7 +68,7 @@ def membership_timeline_items(
 def forum_attendance_timeline_items(
     *, organisation_ids: Collection[int], since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> list[TimelineItem]:
-    """Forum events the organisations' people attended, one item per event with the count: two queries."""
+    """Forum events the organisations' people attended, one item per event with the count: one query."""
     attended = (
         within(
             attendance_for_organisations(organisation_ids).filter(
@@ -78,38 +78,37 @@ def forum_attendance_timeline_items(
             since=since,
             until=until,
         )
-        .values("for_organisation", "session")
+        .values(
+            "for_organisation",
+            "session",
+            "session__starts_at",
+            "session__venue",
+            "session__course__title",
+            "session__forum_event__title",
+        )
         .annotate(people=Count("pk"))
         .order_by()
     )
-    counts = {(row["for_organisation"], row["session"]): row["people"] for row in attended}
-    sessions = TrainingSession.objects.select_related("course", "forum_event").in_bulk(
-        {session for _, session in counts}
-    )
-    items = []
-    for (organisation_id, session_id), people in counts.items():
-        session = sessions[session_id]
-        event = getattr(session, "forum_event", None)
-        items.append(
-            TimelineItem(
-                organisation_id=organisation_id,
-                when=session.starts_at,
-                kind=EVENT_KIND,
-                kind_label=EVENT_LABEL,
-                title=event.title if event else session.course.title,
-                detail=session.where,
-                count=people,
-                count_label="present",
-                url=reverse("sessions:edit", args=[session_id]),
-            )
+    return [
+        TimelineItem(
+            organisation_id=row["for_organisation"],
+            when=row["session__starts_at"],
+            kind=EVENT_KIND,
+            kind_label=EVENT_LABEL,
+            title=row["session__forum_event__title"] or row["session__course__title"],
+            detail=row["session__venue"] or "Online",  # as TrainingSession.where
+            count=row["people"],
+            count_label="present",
+            url=reverse("sessions:edit", args=[row["session"]]),
         )
-    return items
+        for row in attended
+    ]
 
 
 def forum_timeline_items(
     *, organisation_ids: Collection[int], since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> list[TimelineItem]:
-    """The forum's source for ``crm.timeline``: membership and attended forum events, three queries."""
+    """The forum's source for ``crm.timeline``: membership and attended forum events, two queries."""
     return [
         *membership_timeline_items(organisation_ids=organisation_ids, since=since, until=until),
         *forum_attendance_timeline_items(organisation_ids=organisation_ids, since=since, until=until),
