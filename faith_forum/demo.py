@@ -415,7 +415,7 @@ def _page(parent, model, slug, **fields):
     return page
 
 
-def _clear_old_placeholder(home) -> None:
+def clear_old_placeholder(home) -> None:
     """The demo once made a restricted StandardPage at /faith-forum/: it makes way for the forum page.
 
     Deleted when nothing is beneath it; otherwise kept (with its pages and restriction) under another slug.
@@ -435,7 +435,7 @@ def _clear_old_placeholder(home) -> None:
 def pages() -> dict[str, Page]:
     """The forum page, the members' area (restricted) with its papers, and a page of minutes."""
     home = Site.objects.get(is_default_site=True).root_page
-    _clear_old_placeholder(home)
+    clear_old_placeholder(home)
     forum = _page(
         home,
         FaithForumPage,
