@@ -85,6 +85,8 @@ def start_paths(user: User | None) -> list[str]:
         paths += ["/outreach/", "/outreach/new/"]
     if roles.has_role(user, roles.PAG_MEMBER):  # the PAG members' area (issue 13); the team previews it
         paths += ["/advisory-group/"]
+    if roles.has_role(user, roles.FAITH_FORUM_MEMBER):  # the Faith Forum's members' area (issue 14); the team's too
+        paths += ["/faith-forum/members/", "/faith-forum/members/directory/"]
     if user.has_perm("wagtailadmin.access_admin"):
         paths += ["/admin/"]
     if roles.has_role(user, roles.PREVENT_ADMIN):
