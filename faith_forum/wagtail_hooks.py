@@ -8,11 +8,14 @@ Each area's screens live in their own module (``admin_membership``: applications
 from django.urls import reverse_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
+from wagtail.models import Page
 
 from crm.admin_access import TeamMenuItem
 
 from .admin_events import FORUM_EVENT_MENU_ITEMS
 from .admin_membership import MEMBERSHIP_MENU_ITEMS
+from .papers import forum_papers_collection
+from .services.members_area import members_area_restrict, needs_own_restriction
 
 FORUM_MENU_ITEMS = [
     *MEMBERSHIP_MENU_ITEMS,  # Applications, Memberships
@@ -35,3 +38,24 @@ def register_forum_menu():
 @hooks.register("register_admin_viewset")
 def register_forum_event_viewsets():
     return [viewset() for viewset in FORUM_EVENT_MENU_ITEMS]
+
+
+# --- Members' area: a members' page made (or moved) directly beneath the forum page is restricted to
+# Faith Forum members and the team as soon as it exists, so it is never public, even as a draft's preview.
+
+
+def _restrict_members_area(request, page):
+    page = Page.objects.get(pk=page.pk)  # where it is now (a move leaves the old tree path on the instance)
+    if needs_own_restriction(page):
+        members_area_restrict(page, by=request.user)
+        forum_papers_collection()  # where its papers go: made with the area
+
+
+@hooks.register("after_create_page")
+def restrict_new_members_area(request, page):
+    _restrict_members_area(request, page)
+
+
+@hooks.register("after_move_page")
+def restrict_moved_members_area(request, page):
+    _restrict_members_area(request, page)

@@ -83,7 +83,15 @@ from events.models import (
 )
 from events.services import invitation_token
 from events.services.attendance import checkin_link_url
-from faith_forum.models import FaithForumPage, ForumApplication, ForumMembership, ForumRepresentative
+from faith_forum.models import (
+    FaithForumPage,
+    ForumApplication,
+    ForumMembership,
+    ForumMembersPage,
+    ForumRepresentative,
+)
+from faith_forum.papers import forum_papers_collection
+from faith_forum.services import members_area_restrict
 from feedback.links import feedback_token
 from feedback.models import FeedbackForm, FeedbackQuestion
 from portal.models import HomePage
@@ -223,12 +231,17 @@ MATRIX: dict[str, tuple] = {
     "page:events.CoursePage:calendar [Members only]": ("{member_course.url}calendar/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
     "page:events.CoursePage:book [Members only]": ("{member_course.url}book/{member_session.pk}/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
     "page:events.CoursePage:lesson [Members only]": ("{member_course.url}lessons/{member_lesson.pk}/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
+    # The Faith Forum's members' area (issue 14): members and the team; the directory checks the role itself too.
+    "page:faith_forum.ForumMembersPage:index": ("{forum_members.url}", LOGIN, 200, 403, 403, 403, 403, 403, 200, 403),
+    "page:faith_forum.ForumMembersPage:directory": ("{forum_members.url}directory/", LOGIN, 200, 403, 403, 403, 403, 403, 200, 403),
 
     # --- Wagtail's own front-end URLs -------------------------------------------------------------------
     "wagtaildocs_serve":  ("/documents/{document.pk}/{document.filename}", *PUBLIC),
     # Meeting papers (issue 13) are in the team-only "Meeting papers" collection: members download them from /advisory-group/.
-    # Wagtail sends everyone but the team to sign in (signed in, allauth then sends them on): never the file.
-    "wagtaildocs_serve [meeting paper]": ("/documents/{pag_paper.document.pk}/{pag_paper.document.filename}", LOGIN, 200, *(LOGIN,) * 7),
+    # Wagtail sends anonymous visitors to sign in; signed in without the role, refused (portal.wagtail_hooks): never the file.
+    "wagtaildocs_serve [meeting paper]": ("/documents/{pag_paper.document.pk}/{pag_paper.document.filename}", LOGIN, 200, *(403,) * 7),
+    # Faith Forum papers (issue 14) are in the "Faith Forum papers" collection, restricted to members and the team.
+    "wagtaildocs_serve [Faith Forum paper]": ("/documents/{forum_paper.pk}/{forum_paper.filename}", LOGIN, 200, *(403,) * 5, 200, 403),
     "wagtaildocs_authenticate_with_password": ("/documents/authenticate_with_password/0/", *(404,) * 9),
     "wagtailcore_authenticate_with_password": ("/_util/authenticate_with_password/0/{home.pk}/", *(404,) * 9),
     # One sign-in for everyone (allauth's): Wagtail's own sign-in forms only send people there.
@@ -922,10 +935,19 @@ def build_world() -> SimpleNamespace:
     )
     rsvp_set(event=w.forum_members_event, user=w.users["faith"], answer="going")
     w.forum_subscription = ForumCalendarSubscription.objects.create(user=w.users["faith"])
+    # The Faith Forum's members' area (restricted) beneath the forum page above, and a paper in the members' collection.
+    w.forum_members = w.forum_page.add_child(instance=ForumMembersPage(title="Members' area", slug="members"))
+    members_area_restrict(w.forum_members)
+    w.forum_paper = get_document_model().objects.create(
+        title="Forum minutes",
+        collection=forum_papers_collection(),
+        file=ContentFile(b"Forum minutes.\n", name="forum-minutes.txt"),
+    )
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")
     Path(w.pag_paper.document.file.path).write_bytes(b"A paper.\n")
+    Path(w.forum_paper.file.path).write_bytes(b"Forum minutes.\n")
     return w
 
 

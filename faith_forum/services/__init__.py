@@ -1,10 +1,12 @@
 """Every write about the Faith Forum that carries a rule. Split by subject; import from here.
 
-(``membership.py``: applications and memberships; ``rsvp.py``: forum events and replies.) Each area has
+(``membership.py``: applications and memberships; ``rsvp.py``: forum events and replies;
+``members_area.py``: the members-only pages' restriction.) Each area has
 its own error and messages: ``MembershipError`` with ``MEMBERSHIP_MESSAGES``, ``ForumEventError`` with
 ``EVENT_MESSAGES``.
 """
 
+from .members_area import MEMBERS_AREA_ROLES, members_area_restrict, needs_own_restriction
 from .membership import (
     APPLICATIONS_PER_HOUR,
     DECLINED_WAIT_DAYS,
@@ -50,6 +52,7 @@ __all__ = [
     "MAX_GUESTS",
     "MEMBERSHIP_ACTIONS",
     "MEMBERSHIP_MESSAGES",
+    "MEMBERS_AREA_ROLES",
     "MembershipError",
     "announcement_recipients",
     "application_approve",
@@ -66,7 +69,9 @@ __all__ = [
     "forum_preferences_set",
     "may_rsvp",
     "membership_leave",
+    "members_area_restrict",
     "memberships_lapse",
+    "needs_own_restriction",
     "normalise_email",
     "representative_add",
     "representative_remove",

@@ -9,6 +9,7 @@ from .events import (
     preferences,
     public_feed,
 )
+from .members import member_directory, members_page
 from .membership import application_form
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "event_detail",
     "event_ics",
     "forum_index",
+    "member_directory",
+    "members_page",
     "personal_feed",
     "preferences",
     "public_feed",
