@@ -20,7 +20,8 @@ COLLECTION_NAME = "Faith Forum papers"
 
 def forum_papers_collection() -> Collection:
     """The members-only collection of forum papers, made (with its restriction) the first time it is needed."""
-    root = Collection.get_first_root_node()
+    # The migrations make the root collection; a database emptied since (a test's flush) may lack it.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=COLLECTION_NAME).first()
     if collection is None:
         collection = root.add_child(name=COLLECTION_NAME)
