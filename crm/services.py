@@ -99,6 +99,27 @@ def role_assign(*, user: User, role: str, by: User | None = None) -> None:
     )
 
 
+def role_remove(*, user: User, role: str, by: User | None = None) -> None:
+    """Take a role from ``user`` (``role_assign``'s reverse). Raises ``ValueError`` for a name that is not a role.
+
+    A role the person does not hold changes nothing; a removal is audited.
+    """
+    if role not in roles.ALL_ROLES:
+        raise ValueError(f"Unknown role: {role}")
+    before = sorted(user.groups.values_list("name", flat=True))
+    if role not in before:
+        return
+    user.groups.remove(Group.objects.get(name=role))
+    user.__dict__.pop("_role_names", None)
+    audit_log(
+        "crm.role_change",
+        instance=user,
+        user=by or user,
+        person=user,
+        changes={"roles": [before, [name for name in before if name != role]]},
+    )
+
+
 @transaction.atomic
 def mfa_reset(*, user: User, by: User | None, reason: str) -> int:
     """Remove a person's authenticator app and recovery codes, for a lost phone; returns how many went.

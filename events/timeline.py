@@ -9,6 +9,9 @@
 - **Closed sessions held for it** (a whole-school briefing, a team's in-house WRAP), with how many
   were present; upcoming ones too, marked as such. Cancelled ones are left out. Its own people at
   its own closed session are that one item, not two.
+
+Faith Forum events (courses in the *forum* reporting category) are not training: they are left out
+here and appear once, as forum attendance, from the forum's own source (``faith_forum.timeline``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.utils import timezone
 
 from crm.timeline import TimelineItem, within
 
-from .models import SessionStatus, SessionVisibility, TrainingSession
+from .models import ReportingCategory, SessionStatus, SessionVisibility, TrainingSession
 from .selectors import certified_attendances
 
 
@@ -64,6 +67,7 @@ def training_timeline_items(
     now = timezone.now()
     closed = list(
         within(closed_sessions_for_organisations(organisation_ids), "starts_at", since=since, until=until)
+        .exclude(course__reporting_category=ReportingCategory.FORUM)
         .select_related("course")
         .order_by()
     )
@@ -84,6 +88,7 @@ def training_timeline_items(
     ]
     attended = (
         within(attendance_for_organisations(organisation_ids, now=now), "session__starts_at", since=since, until=until)
+        .exclude(session__course__reporting_category=ReportingCategory.FORUM)
         .values("for_organisation", "session")
         .annotate(people=Count("pk"))
         .order_by()

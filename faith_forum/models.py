@@ -378,13 +378,15 @@ class FaithForumPage(RoutablePageMixin, Page):
 
         return event_detail(request, page=self, event_id=event_id)
 
-    @path("events/<int:event_id>/calendar.ics", name="event_ics")
+    # Wagtail serves only addresses that end in a slash, with no dot: hence calendar/, not calendar.ics
+    # (as a course's feed, events.CoursePage's calendar/). The files are still named .ics for the download.
+    @path("events/<int:event_id>/calendar/", name="event_ics")
     def event_ics(self, request, event_id):
         from .views import event_ics
 
         return event_ics(request, page=self, event_id=event_id)
 
-    @path("calendar.ics", name="public_feed")
+    @path("calendar/", name="public_feed")
     def public_feed(self, request):
         from .views import public_feed
 

@@ -292,9 +292,12 @@ class Analytics:
 
     @cached_property
     def by_category(self) -> pd.DataFrame:
-        """Every reporting category (WRAP, education, Members, other), added up from the courses; 0 where none."""
+        """Every training category (WRAP, education, Members, other), added up from the courses; 0 where none.
+
+        Faith Forum events are not training: their category has no line here (they count in no figure).
+        """
         summed = self._by_course_raw.groupby("category_value")[ATTENDANCE_COLUMNS].sum()
-        values = [value for value, _ in ReportingCategory.choices]
+        values = [value for value, _ in ReportingCategory.choices if value != ReportingCategory.FORUM]
         frame = summed.reindex(values, fill_value=0).rename_axis("category_value").reset_index()
         frame.insert(1, "category", [_category_label(value) for value in frame["category_value"]])
         return _ints(frame, ATTENDANCE_COLUMNS)

@@ -51,8 +51,11 @@ def held_sessions(*, starts: dt.datetime | None = None, ends: dt.datetime | None
 def counted_responses(
     *, starts: dt.datetime | None = None, ends: dt.datetime | None = None
 ) -> QuerySet[FeedbackResponse]:
-    """Feedback about sessions starting in ``[starts, ends)`` (by the session's start, as attendance is)."""
-    responses = FeedbackResponse.objects.all()
+    """Feedback about sessions starting in ``[starts, ends)`` (by the session's start, as attendance is).
+
+    As with attendance, feedback on Faith Forum events (reporting category *forum*) is not the training's.
+    """
+    responses = FeedbackResponse.objects.exclude(session__course__reporting_category=ReportingCategory.FORUM)
     if starts is not None:
         responses = responses.filter(session__starts_at__gte=starts)
     if ends is not None:

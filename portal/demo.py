@@ -14,7 +14,7 @@ from wagtail.models import PageViewRestriction, Site
 from crm import roles
 from crm.models import MemberSide, OrganisationType, User
 from crm.services import member_details_update, role_assign
-from events.models import Attendance, AttendanceMethod, TrainingSession
+from events.models import Attendance, AttendanceMethod, ReportingCategory, TrainingSession
 
 from .models import HomePage, StandardPage, TeamContactSettings
 
@@ -117,13 +117,8 @@ HOME_BODY = [
     ),
 ]
 
+# The Faith Forum's pages are its own (faith_forum.demo: the forum page and its members' area).
 MEMBER_AREAS = (
-    (
-        "faith-forum",
-        "Faith Forum",
-        "News, meeting papers and events for Faith Forum members.",
-        roles.FAITH_FORUM_MEMBER,
-    ),
     (
         "advisory-group",
         "Prevent Advisory Group",
@@ -267,7 +262,13 @@ def seed_unmatched_names() -> dict[str, int]:
     events' seed (it needs a past session) and after exact matches are linked, so these stay to match."""
     for email, first, last, typed, kind, job in UNMATCHED_PEOPLE:
         _person(email, first, last, typed, kind, job, (roles.LEARNER,))
-    session = TrainingSession.objects.filter(ends_at__lt=timezone.now()).order_by("-starts_at").first()
+    # The latest past training session (a forum meeting is not training, and the forum demo may have run).
+    session = (
+        TrainingSession.objects.filter(ends_at__lt=timezone.now())
+        .exclude(course__reporting_category=ReportingCategory.FORUM)
+        .order_by("-starts_at")
+        .first()
+    )
     if session is not None:
         for full_name, email, typed, kind, job in UNMATCHED_WALK_INS:
             Attendance.history.get_or_create(

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from crm import roles
+from faith_forum.selectors import forum_account_card
 
 from .forms import ProfileForm
 from .selectors import database_is_reachable
@@ -47,5 +48,9 @@ def account(request):
     return render(
         request,
         "portal/account.html",
-        {"form": form, "role_names": sorted(roles.role_names(request.user))},
+        {
+            "form": form,
+            "role_names": sorted(roles.role_names(request.user)),
+            "forum": forum_account_card(user=request.user),
+        },
     )

@@ -83,6 +83,15 @@ from events.models import (
 )
 from events.services import invitation_token
 from events.services.attendance import checkin_link_url
+from faith_forum.models import (
+    FaithForumPage,
+    ForumApplication,
+    ForumMembership,
+    ForumMembersPage,
+    ForumRepresentative,
+)
+from faith_forum.papers import forum_papers_collection
+from faith_forum.services import members_area_restrict
 from feedback.links import feedback_token
 from feedback.models import FeedbackForm, FeedbackQuestion
 from portal.models import HomePage
@@ -222,12 +231,17 @@ MATRIX: dict[str, tuple] = {
     "page:events.CoursePage:calendar [Members only]": ("{member_course.url}calendar/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
     "page:events.CoursePage:book [Members only]": ("{member_course.url}book/{member_session.pk}/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
     "page:events.CoursePage:lesson [Members only]": ("{member_course.url}lessons/{member_lesson.pk}/", LOGIN, 200, 403, 403, 403, 403, 200, 403, 403),
+    # The Faith Forum's members' area (issue 14): members and the team; the directory checks the role itself too.
+    "page:faith_forum.ForumMembersPage:index": ("{forum_members.url}", LOGIN, 200, 403, 403, 403, 403, 403, 200, 403),
+    "page:faith_forum.ForumMembersPage:directory": ("{forum_members.url}directory/", LOGIN, 200, 403, 403, 403, 403, 403, 200, 403),
 
     # --- Wagtail's own front-end URLs -------------------------------------------------------------------
     "wagtaildocs_serve":  ("/documents/{document.pk}/{document.filename}", *PUBLIC),
     # Meeting papers (issue 13) are in the team-only "Meeting papers" collection: members download them from /advisory-group/.
-    # Wagtail sends everyone but the team to sign in (signed in, allauth then sends them on): never the file.
-    "wagtaildocs_serve [meeting paper]": ("/documents/{pag_paper.document.pk}/{pag_paper.document.filename}", LOGIN, 200, *(LOGIN,) * 7),
+    # Wagtail sends anonymous visitors to sign in; signed in without the role, refused (portal.wagtail_hooks): never the file.
+    "wagtaildocs_serve [meeting paper]": ("/documents/{pag_paper.document.pk}/{pag_paper.document.filename}", LOGIN, 200, *(403,) * 7),
+    # Faith Forum papers (issue 14) are in the "Faith Forum papers" collection, restricted to members and the team.
+    "wagtaildocs_serve [Faith Forum paper]": ("/documents/{forum_paper.pk}/{forum_paper.filename}", LOGIN, 200, *(403,) * 5, 200, 403),
     "wagtaildocs_authenticate_with_password": ("/documents/authenticate_with_password/0/", *(404,) * 9),
     "wagtailcore_authenticate_with_password": ("/_util/authenticate_with_password/0/{home.pk}/", *(404,) * 9),
     # One sign-in for everyone (allauth's): Wagtail's own sign-in forms only send people there.
@@ -488,6 +502,31 @@ MATRIX: dict[str, tuple] = {
     "wagtailsnippets_feedback_feedbackform:history_results": ("/admin/snippets/feedback/feedbackform/history-results/{feedback_form.pk}/", *TEAM_ONLY),
     "wagtailsnippets_feedback_feedbackform:usage": ("/admin/snippets/feedback/feedbackform/usage/{feedback_form.pk}/", *TEAM_ONLY),
 
+    # --- Faith Forum membership (issue 14): the application; the team's Applications and Memberships -------
+    "page:faith_forum.FaithForumPage:apply": ("{forum_page.url}apply/", *PUBLIC),
+    "forum_applications:index": ("/admin/faith-forum/applications/", *TEAM_ONLY),
+    "forum_applications:index_results": ("/admin/faith-forum/applications/results/", *TEAM_ONLY),
+    # Applications come from the public form only.
+    "forum_applications:add": ("/admin/faith-forum/applications/new/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "forum_applications:edit": ("/admin/faith-forum/applications/edit/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:edit [a POST without a decision]": ("POST /admin/faith-forum/applications/edit/{forum_application.pk}/", LOGIN, "->/admin/faith-forum/applications/edit/{forum_application.pk}/", ADMIN_NO, *(403,) * 6),
+    "forum_applications:delete": ("/admin/faith-forum/applications/delete/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:history": ("/admin/faith-forum/applications/history/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:history_results": ("/admin/faith-forum/applications/history-results/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_applications:usage": ("/admin/faith-forum/applications/usage/{forum_application.pk}/", *TEAM_ONLY),
+    "forum_memberships:index": ("/admin/faith-forum/memberships/", *TEAM_ONLY),
+    "forum_memberships:index_results": ("/admin/faith-forum/memberships/results/", *TEAM_ONLY),
+    "forum_memberships:add": ("/admin/faith-forum/memberships/new/", *TEAM_ONLY),
+    "forum_memberships:edit": ("/admin/faith-forum/memberships/edit/{forum_membership.pk}/", *TEAM_ONLY),
+    # A membership ends through Mark as left (its representatives lose the role), never a delete.
+    "forum_memberships:delete": ("/admin/faith-forum/memberships/delete/{forum_membership.pk}/", LOGIN, ADMIN_NO, ADMIN_NO, *(403,) * 6),
+    "forum_memberships:history": ("/admin/faith-forum/memberships/history/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:history_results": ("/admin/faith-forum/memberships/history-results/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:usage": ("/admin/faith-forum/memberships/usage/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:leave": ("/admin/faith-forum/memberships/leave/{forum_membership.pk}/", *TEAM_ONLY),
+    "forum_memberships:leave [the leaving itself]": ("POST /admin/faith-forum/memberships/leave/{forum_membership.pk}/", LOGIN, "->/admin/faith-forum/memberships/", ADMIN_NO, *(403,) * 6),
+    "forum_memberships:representatives": ("/admin/faith-forum/memberships/representatives/{forum_membership.pk}/", *TEAM_ONLY),
+
     # --- Governance (issue 13, crm/governance/admin.py): meetings, minutes, actions, concern themes; the team only ----
     "meeting_series:index": ("/admin/governance/series/", *TEAM_ONLY),
     "meeting_series:index_results": ("/admin/governance/series/results/", *TEAM_ONLY),
@@ -568,6 +607,36 @@ MATRIX: dict[str, tuple] = {
     "wagtailusers_groups:history": ("/admin/groups/history/{dsl_group.pk}/", *TEAM_ONLY),
     "wagtailusers_groups:history_results": ("/admin/groups/history-results/{dsl_group.pk}/", *TEAM_ONLY),
     "wagtailusers_groups:usage": ("/admin/groups/usage/{dsl_group.pk}/", *TEAM_ONLY),
+
+    # --- Faith Forum events (issue 14): the forum page, event pages, feeds, a member's choices -----------
+    # A members-only event is "not found" to anyone but members and the team: its existence is not leaked.
+    "page:faith_forum.FaithForumPage:index": ("{forum_page.url}",      *PUBLIC),
+    "page:faith_forum.FaithForumPage:event": ("{forum_page.url}events/{forum_members_event.pk}/", 404, 200, 404, 404, 404, 404, 404, 200, 404),
+    "page:faith_forum.FaithForumPage:event [public event]": ("{forum_page.url}events/{forum_public_event.pk}/", *PUBLIC),
+    # Replying: a POST with no answer shows the form again; only members and the team may reply at all.
+    "page:faith_forum.FaithForumPage:event [reply]": ("POST {forum_page.url}events/{forum_members_event.pk}/", 404, 200, 404, 404, 404, 404, 404, 200, 404),
+    # The member's own invitation: only for their own confirmed place (the faith column's account is going).
+    "page:faith_forum.FaithForumPage:event_ics": ("{forum_page.url}events/{forum_members_event.pk}/calendar/", LOGIN, 404, 404, 404, 404, 404, 404, 200, 404),
+    "page:faith_forum.FaithForumPage:public_feed": ("{forum_page.url}calendar/", *PUBLIC),
+    # The secret address is the key (as My training's feed): no sign-in needed.
+    "faith_forum:personal_feed": ("/forum/calendar/{forum_subscription.token}.ics", *PUBLIC),
+    "faith_forum:calendar_reset": ("POST /forum/calendar/reset/",     LOGIN, "->/account/", *(403,) * 5, "->/account/", 403),
+    "faith_forum:preferences": ("POST /forum/preferences/",           LOGIN, "->/account/", *(403,) * 5, "->/account/", 403),
+    # Faith Forum -> Events and Participation in the admin: the team only.
+    "forum_events:index": ("/admin/faith-forum/events/",               *TEAM_ONLY),
+    "forum_events:index_results": ("/admin/faith-forum/events/results/", *TEAM_ONLY),
+    "forum_events:add":   ("/admin/faith-forum/events/new/",           *TEAM_ONLY),
+    "forum_events:edit":  ("/admin/faith-forum/events/edit/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:delete": ("/admin/faith-forum/events/delete/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:history": ("/admin/faith-forum/events/history/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:history_results": ("/admin/faith-forum/events/history-results/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:usage": ("/admin/faith-forum/events/usage/{forum_members_event.pk}/", *TEAM_ONLY),
+    "forum_events:publish": ("/admin/faith-forum/events/{forum_members_event.pk}/publish/", *TEAM_ONLY),
+    "forum_events:publish [take it off the pages]": ("POST /admin/faith-forum/events/{forum_members_event.pk}/publish/", LOGIN, "->/admin/faith-forum/events/edit/{forum_members_event.pk}/", ADMIN_NO, *(403,) * 6),
+    "forum_events:report": ("/admin/faith-forum/events/{forum_members_event.pk}/report/", *TEAM_ONLY),
+    "forum_events:report_results": ("/admin/faith-forum/events/{forum_members_event.pk}/report/results/", *TEAM_ONLY),
+    "forum_participation:index": ("/admin/faith-forum/participation/?year=2025", *TEAM_ONLY),
+    "forum_participation:index_results": ("/admin/faith-forum/participation/results/", *TEAM_ONLY),
 }
 # fmt: on
 
@@ -681,8 +750,21 @@ def build_world() -> SimpleNamespace:
 
     w.about = StandardPageFactory(title="About the team", slug="about")
     w.faith_area = StandardPageFactory(
-        title="Faith Forum", slug="faith-forum", restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN]
+        title="Faith Forum news", slug="faith-forum-news", restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN]
     )
+    # The Faith Forum (issue 14): its page, a pending application and a member organisation.
+    w.forum_page = FaithForumPage(title="Faith Forum", slug="faith-forum")
+    w.home.add_child(instance=w.forum_page)
+    w.faith_organisation = OrganisationFactory(name="Central Gurdwara", organisation_type=OrganisationType.FAITH)
+    w.forum_application = ForumApplication.objects.create(
+        organisation=w.faith_organisation,
+        faith="sikh",
+        full_name="Harjit Kaur",
+        job_role="Secretary",
+        email="harjit@example.org",
+    )
+    w.forum_membership = ForumMembership.objects.create(organisation=w.faith_organisation, faith="sikh")
+    ForumRepresentative.objects.create(membership=w.forum_membership, user=w.users["faith"], role="Trustee")
     # Not at /advisory-group/: that is the PAG members' area (crm.governance.urls), served before Wagtail's pages.
     w.pag_area = StandardPageFactory(
         title="Prevent Advisory Group news",
@@ -830,10 +912,42 @@ def build_world() -> SimpleNamespace:
         )
         for meeting in (w.pag_meeting, w.other_pag_meeting)
     )
+    # Faith Forum events (issue 14): on the forum page and membership above, a forum course, a members-only
+    # and a public event; the faith column's account (a representative of the membership above) is going to
+    # the members-only event, and has a private feed.
+    from faith_forum.models import EventAudience, ForumCalendarSubscription, ForumEvent
+    from faith_forum.services import rsvp_set
+
+    forum_course = CoursePageFactory(
+        title="Faith Forum meeting",
+        slug="faith-forum-meeting",
+        reporting_category=ReportingCategory.FORUM,
+        restricted_to=[roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN],
+    )
+    w.forum_members_event, w.forum_public_event = (
+        ForumEvent.objects.create(
+            session=session(forum_course, days), title=title, audience=audience, is_published=True
+        )
+        for days, title, audience in (
+            (11, "Members' meeting", EventAudience.MEMBERS),
+            (12, "Walk", EventAudience.PUBLIC),
+        )
+    )
+    rsvp_set(event=w.forum_members_event, user=w.users["faith"], answer="going")
+    w.forum_subscription = ForumCalendarSubscription.objects.create(user=w.users["faith"])
+    # The Faith Forum's members' area (restricted) beneath the forum page above, and a paper in the members' collection.
+    w.forum_members = w.forum_page.add_child(instance=ForumMembersPage(title="Members' area", slug="members"))
+    members_area_restrict(w.forum_members)
+    w.forum_paper = get_document_model().objects.create(
+        title="Forum minutes",
+        collection=forum_papers_collection(),
+        file=ContentFile(b"Forum minutes.\n", name="forum-minutes.txt"),
+    )
     # Wagtail serves a document from its file's path: put a copy there (MEDIA_ROOT is a temporary folder here).
     Path(w.document.file.path).parent.mkdir(parents=True, exist_ok=True)
     Path(w.document.file.path).write_bytes(b"Read this before the session.\n")
     Path(w.pag_paper.document.file.path).write_bytes(b"A paper.\n")
+    Path(w.forum_paper.file.path).write_bytes(b"Forum minutes.\n")
     return w
 
 

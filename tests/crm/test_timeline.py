@@ -146,7 +146,8 @@ def test_the_timeline_takes_the_same_few_queries_however_much_there_is(wrap, bri
     with CaptureQueriesContext(connection) as many:
         items = organisation_timeline(school)
     assert len(items) == 4 + 30
-    assert len(many) == len(some) <= 5, [query["sql"] for query in many]
+    # Outreach 2 (visits, tags), training 3 (closed sessions, attendance, sessions), the forum 2 (issue 14).
+    assert len(many) == len(some) <= 7, [query["sql"] for query in many]
 
 
 def test_apps_register_sources_and_a_new_source_joins_the_timeline(school, history):

@@ -107,7 +107,15 @@ def one_of_each(make_session, make_user, requirement):
         due_on=dt.date(2026, 3, 31),
     )
     assert risk.pk
-    return SimpleNamespace(session=session, requirement=requirement)
+    # Faith Forum (issue 14): a forum event Ada came to, and a member organisation.
+    from faith_forum.models import ForumEvent, ForumMembership
+
+    forum_event = ForumEvent.objects.create(
+        session=make_session(days=-2, venue="Central Gurdwara"), title="Visit to the Central Gurdwara"
+    )
+    attendance_record(session=forum_event.session, user=ada, method=AttendanceMethod.REGISTER)
+    ForumMembership.objects.create(organisation=OrganisationFactory(name="Central Gurdwara"), faith="sikh")
+    return SimpleNamespace(session=session, requirement=requirement, forum_event=forum_event)
 
 
 # URL name -> (URL arguments, a value a data row must hold, whether the list names people).
@@ -138,6 +146,10 @@ CASES = {
     "risks:index": (lambda data: [], "Funding uncertainty", True),
     "recommendations:index": (lambda data: [], "Strengthen Member engagement", False),
     "recommendation_actions:index": (lambda data: [], "Member briefings", True),
+    # Faith Forum events (issue 14): faith_forum/admin_events.py. Who came names people; participation, organisations.
+    "forum_events:index": (lambda data: [], "Visit to the Central Gurdwara", False),
+    "forum_events:report": (lambda data: [data.forum_event.pk], "ada@example.gov.uk", True),
+    "forum_participation:index": (lambda data: [], "Central Gurdwara", False),
 }
 
 

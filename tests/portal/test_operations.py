@@ -117,8 +117,13 @@ def test_seed_demo_is_idempotent_and_covers_every_role():
         restriction.page.slug: set(restriction.groups.values_list("name", flat=True))
         for restriction in PageViewRestriction.objects.select_related("page")
     }
+    forum = {roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN}
     assert restricted == {
-        "faith-forum": {roles.FAITH_FORUM_MEMBER, roles.PREVENT_ADMIN},
+        # The Faith Forum's members' area (/faith-forum/members/) and its three courses (issue 14).
+        "members": forum,
+        "faith-forum-meeting": forum,
+        "faith-forum-site-visit": forum,
+        "interfaith-event": forum,
         "advisory-group": {roles.PAG_MEMBER, roles.PREVENT_ADMIN},
         "member-training": {roles.ELECTED_MEMBER, roles.PREVENT_ADMIN},
     }

@@ -8,6 +8,7 @@ from crm.organisations import exact_matches_link
 from crm.outreach import demo as outreach_demo
 from crm.roles import sync_roles
 from events import demo as events_demo
+from faith_forum import demo as faith_forum_demo
 from feedback import demo as feedback_demo
 from portal import demo as portal_demo
 
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             # (manage.py link_organisations); near misses are left for CRM → Match names.
             counts["typed names linked"] = len(exact_matches_link(by=None))
             counts.update(portal_demo.seed_unmatched_names())
+            # The Faith Forum: its pages, member organisations and a year of forum events (after training, whose
+            # course list and people it uses; its events count in no training figure).
+            counts.update(faith_forum_demo.seed())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         self.stdout.write(f"\nDemo sign-ins (password for all: {portal_demo.DEMO_PASSWORD})")
         for email, _first, _last, _org, _type, _job, role_list in portal_demo.DEMO_PEOPLE:
