@@ -158,12 +158,11 @@ class Analytics:
 
     @cached_property
     def _sessions(self) -> pd.DataFrame:
-        """Every held session of every year, with how many were counted as trained at it (one aggregate query).
+        """Every held session of every year, with how many were counted as trained at it (one query).
 
-        The database counts each session's attendances (``held_sessions``: a session with someone
-        counted as trained); pandas puts each session in its London month and financial year, so no
-        time-zone arithmetic runs once per attendance and months, quarters, years, courses and
-        trainers all come from this one scan.
+        The database counts each session's attendances (``trained_by_session``; held: someone counted
+        as trained) and gives the London year and month of its start, so no time-zone arithmetic runs
+        once per attendance; months, quarters, years, courses and trainers all come from this one read.
         """
         # The London year and month of each session's start come from the database as numbers: reading
         # 100,000 timestamps into Python and converting them took longer than counting 3 million marks.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from events.models import Attendance, CoursePage, ReportingCategory, TrainingSession
@@ -27,12 +27,17 @@ def counted_attendances(*, starts: dt.datetime | None = None, ends: dt.datetime 
     Faith Forum events (reporting category *forum*) are engagement, not training: they count in no figure
     here. A forum event held as a session of a WRAP course counts as WRAP.
     """
-    attendances = certified_attendances().exclude(session__course__reporting_category=ReportingCategory.FORUM)
+    return certified_attendances().filter(_counted_session(starts=starts, ends=ends, through="session__"))
+
+
+def _counted_session(*, starts: dt.datetime | None, ends: dt.datetime | None, through: str = "") -> Q:
+    """What the figures add to a certificate's session: not a Faith Forum event, and started in ``[starts, ends)``."""
+    condition = ~Q(**{f"{through}course__reporting_category": ReportingCategory.FORUM})
     if starts is not None:
-        attendances = attendances.filter(session__starts_at__gte=starts)
+        condition &= Q(**{f"{through}starts_at__gte": starts})
     if ends is not None:
-        attendances = attendances.filter(session__starts_at__lt=ends)
-    return attendances
+        condition &= Q(**{f"{through}starts_at__lt": ends})
+    return condition
 
 
 def counted_sessions(
@@ -40,14 +45,7 @@ def counted_sessions(
 ) -> QuerySet[TrainingSession]:
     """The session half of ``counted_attendances``: sessions starting in ``[starts, ends)`` whose marks count
     (ended, not cancelled, not a Faith Forum event), whether or not anyone was marked present."""
-    sessions = TrainingSession.objects.filter(certifying_session()).exclude(
-        course__reporting_category=ReportingCategory.FORUM
-    )
-    if starts is not None:
-        sessions = sessions.filter(starts_at__gte=starts)
-    if ends is not None:
-        sessions = sessions.filter(starts_at__lt=ends)
-    return sessions
+    return TrainingSession.objects.filter(certifying_session(), _counted_session(starts=starts, ends=ends))
 
 
 def trained_by_session(

@@ -69,7 +69,9 @@ def existing(db):
     session = TrainingSession.objects.create(
         course=course, starts_at=ends - dt.timedelta(hours=2), ends_at=ends, venue="Hammersmith Town Hall"
     )
-    attendance = Attendance.objects.create(session=session, user=person, email=person.email, organisation_type="council")
+    attendance = Attendance.objects.create(
+        session=session, user=person, email=person.email, organisation_type="council"
+    )
     FeedbackRequest.objects.create(attendance=attendance, answered=True)
     FeedbackResponse.objects.create(session=session, attendance=attendance, submitted_on=ends.date(), overall=5)
     visit = OutreachVisit.objects.create(
@@ -176,9 +178,10 @@ def test_the_report_counts_the_scale_data_by_the_rules(seeded):
     assert report["members"]["administration"] == plain_count(
         category=ReportingCategory.MEMBER, year=year, member_side="administration"
     )
-    assert report["outreach"]["total"] == OutreachVisit.objects.filter(
-        visited_at__gte=year.starts_at, visited_at__lt=year.ends_at
-    ).count()
+    assert (
+        report["outreach"]["total"]
+        == OutreachVisit.objects.filter(visited_at__gte=year.starts_at, visited_at__lt=year.ends_at).count()
+    )
 
 
 def test_faith_forum_marks_count_in_no_figure(seeded):

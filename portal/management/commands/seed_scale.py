@@ -39,6 +39,9 @@ class Command(BaseCommand):
         if clear:
             removed = scale.clear()
             self.stdout.write("Removed: " + ", ".join(f"{n} {label}" for label, n in removed.items()))
+            if options["verbosity"] > 1:
+                slowest = sorted(scale.STEPS.items(), key=lambda item: -item[1])[:8]
+                self.stdout.write("  " + ", ".join(f"{step}: {seconds:.1f} s" for step, seconds in slowest))
         if attendances or outreach:
             made = scale.seed(attendances=attendances, outreach=outreach, seed_value=seed)
             self.stdout.write(
