@@ -31,8 +31,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from crm.models import OrganisationType, Ward
@@ -86,6 +87,16 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
         if column not in frame:
             frame[column] = pd.Series(dtype="object")
     return frame
+
+
+def _fetch(rows: QuerySet) -> list[tuple]:
+    """A ``values_list`` query's rows as the database driver gives them, for pandas: without Django's
+    per-value converters (an ``int()`` of every count, year and month: a third of a second at 3 million
+    attendances). Its integer columns are integers in the SQL (counts, or ``Cast``)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -172,12 +183,13 @@ class Analytics:
                 "pk",
                 "course_id",
                 "trained",
-                ExtractYear("starts_at", tzinfo=london()),
-                ExtractMonth("starts_at", tzinfo=london()),
+                Cast(ExtractYear("starts_at", tzinfo=london()), IntegerField()),
+                Cast(ExtractMonth("starts_at", tzinfo=london()), IntegerField()),
             )
             .order_by()
         )
-        frame = pd.DataFrame.from_records(list(rows), columns=["session_id", "course_id", "trained", "year", "month"])
+        columns = ["session_id", "course_id", "trained", "year", "month"]
+        frame = pd.DataFrame.from_records(_fetch(rows), columns=columns)
         # Held: someone counted. Dropped here rather than in SQL, where the count would be made twice.
         frame = _ints(frame[frame["trained"] > 0].reset_index(drop=True), ["trained", "year", "month"])
         frame["month_key"] = (frame["year"] * 100 + frame["month"]).astype("Int64")
@@ -205,7 +217,7 @@ class Analytics:
             .order_by()
         )
         columns = ["session_id", "organisation_type", "ward_id", "trained"]
-        frame = _ints(pd.DataFrame.from_records(list(rows), columns=columns), ["trained"])
+        frame = _ints(pd.DataFrame.from_records(_fetch(rows), columns=columns), ["trained"])
         # Ward names from the short list of wards, rather than one more join for every attendance.
         names = dict(Ward.objects.values_list("pk", "name"))
         frame["ward"] = frame["ward_id"].map(names)
