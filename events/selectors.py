@@ -28,10 +28,20 @@ def certified_attendances(*, now: dt.datetime | None = None) -> QuerySet[Attenda
     (``events.compliance`` counts only these). A cancelled session gives none. A self-declared mark
     (typed at the door by someone not signed in) gives none until a trainer confirms it.
     """
+    return Attendance.objects.filter(certifying_session(now=now, through="session__"), CERTIFYING_MARK)
+
+
+# The two halves of the certificate rule, for reads that count marks per session before joining the sessions.
+CERTIFYING_MARK = Q(self_declared=False)  # with the standing manager's: a mark taken back is no mark
+
+
+def certifying_session(*, now: dt.datetime | None = None, through: str = "") -> Q:
+    """The session half of ``certified_attendances``: the session has ended and was not cancelled.
+
+    ``through`` is the path from the model queried to the session (``"session__"`` from an attendance).
+    """
     now = now or timezone.now()
-    return Attendance.objects.filter(
-        session__ends_at__lte=now, session__status=SessionStatus.SCHEDULED, self_declared=False
-    )
+    return Q(**{f"{through}ends_at__lte": now, f"{through}status": SessionStatus.SCHEDULED})
 
 
 def upcoming_open_sessions(*, course=None) -> QuerySet[TrainingSession]:

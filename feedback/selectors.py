@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from events.models import Attendance, CoursePage, ReportingCategory, TrainingSession
-from events.selectors import certified_attendances
+from events.selectors import CERTIFYING_MARK, certified_attendances, certifying_session
 
 from .models import FeedbackForm, FeedbackFormCourse, FeedbackResponse
 
@@ -26,12 +27,47 @@ def counted_attendances(*, starts: dt.datetime | None = None, ends: dt.datetime 
     Faith Forum events (reporting category *forum*) are engagement, not training: they count in no figure
     here. A forum event held as a session of a WRAP course counts as WRAP.
     """
-    attendances = certified_attendances().exclude(session__course__reporting_category=ReportingCategory.FORUM)
+    return certified_attendances().filter(_counted_session(starts=starts, ends=ends, through="session__"))
+
+
+def _counted_session(*, starts: dt.datetime | None, ends: dt.datetime | None, through: str = "") -> Q:
+    """What the figures add to a certificate's session: not a Faith Forum event, and started in ``[starts, ends)``."""
+    condition = ~Q(**{f"{through}course__reporting_category": ReportingCategory.FORUM})
     if starts is not None:
-        attendances = attendances.filter(session__starts_at__gte=starts)
+        condition &= Q(**{f"{through}starts_at__gte": starts})
     if ends is not None:
-        attendances = attendances.filter(session__starts_at__lt=ends)
-    return attendances
+        condition &= Q(**{f"{through}starts_at__lt": ends})
+    return condition
+
+
+def counted_sessions(
+    *, starts: dt.datetime | None = None, ends: dt.datetime | None = None
+) -> QuerySet[TrainingSession]:
+    """The session half of ``counted_attendances``: sessions starting in ``[starts, ends)`` whose marks count
+    (ended, not cancelled, not a Faith Forum event), whether or not anyone was marked present."""
+    return TrainingSession.objects.filter(certifying_session(), _counted_session(starts=starts, ends=ends))
+
+
+def trained_by_session(
+    *, starts: dt.datetime | None = None, ends: dt.datetime | None = None
+) -> QuerySet[TrainingSession]:
+    """``counted_sessions`` each with ``trained``: how many of its attendances ``counted_attendances`` counts (0 or more).
+
+    The same rule in its two halves: the sessions that count, each with a count of its marks that
+    count (standing, not self-declared). PostgreSQL counts each session's marks from the attendance
+    index made for it (``attendance_counted``, events migration 0010) without reading the table,
+    where joining every attendance to its session first reads the whole table: at 3 million
+    attendances, about a third of the time. The sessions held are those with ``trained`` above 0.
+    """
+    marks = (
+        Attendance.objects.filter(CERTIFYING_MARK, session=OuterRef("pk"))
+        .values("session")
+        .annotate(trained=Count("*"))
+        .values("trained")
+    )
+    return counted_sessions(starts=starts, ends=ends).annotate(
+        trained=Coalesce(Subquery(marks, output_field=IntegerField()), Value(0))
+    )
 
 
 def held_sessions(*, starts: dt.datetime | None = None, ends: dt.datetime | None = None) -> QuerySet[TrainingSession]:

@@ -100,7 +100,10 @@ class OutreachVisit(models.Model):
                 name="outreach_people_engaged_at_most_10000",
             )
         ]
-        indexes = [models.Index(fields=["ward", "visited_at"], name="outreach_ward_when")]
+        indexes = [
+            models.Index(fields=["ward", "visited_at"], name="outreach_ward_when"),
+            models.Index(fields=["visited_at"], name="outreach_when"),  # a period's visits (the reports)
+        ]
 
     def __str__(self):
         where = self.organisation.name if self.organisation_id else (self.venue or self.ward.name)
