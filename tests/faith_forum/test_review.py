@@ -1,9 +1,11 @@
 """Issue 14's review on the demo: small things a council officer or a forum member found wrong."""
 
 import pytest
+from wagtail.models import Site
 
 from crm import roles
 from faith_forum.models import EventAudience
+from portal.models import TeamContactSettings
 from tests.factories import UserFactory
 from tests.faith_forum.forum_events_helpers import forum_course, forum_event, forum_page, member
 
@@ -32,3 +34,29 @@ def test_a_signed_out_member_following_a_members_only_event_link_is_offered_sign
     assert client.get(url).status_code == 200
     client.force_login(UserFactory(roles=[roles.LEARNER]))
     assert "sign in" not in client.get(url).content.decode().lower().split("<main")[1]
+
+
+def test_the_application_form_says_what_the_forum_does_with_the_applicant_s_details(client):
+    """The team's short notice is about training; the forum's application says what it is for instead."""
+    page = forum_page()
+    contact = TeamContactSettings.for_site(Site.objects.get(is_default_site=True))
+    contact.privacy_notice = "<p>We use your details to manage your training.</p>"
+    contact.save()
+    body = client.get(page.url + page.reverse_subpage("apply")).content.decode()
+    assert "to decide this application" in body and "run its membership of the forum" in body
+    assert "manage your training" not in body
+    # Elsewhere the team's own notice stays.
+    assert "manage your training" in client.get("/accounts/signup/").content.decode()
+
+
+def test_an_empty_application_says_what_to_fill_in_for_each_box(client):
+    page = forum_page()
+    body = client.post(page.url + page.reverse_subpage("apply"), {"full_name": ""}).content.decode()
+    for message in (
+        "Choose your organisation&#x27;s faith",
+        "Give your name.",
+        "Give your role at the organisation",
+        "Give your work email address",
+    ):
+        assert message in body
+    assert "This field is required." not in body
