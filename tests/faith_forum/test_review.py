@@ -60,3 +60,35 @@ def test_an_empty_application_says_what_to_fill_in_for_each_box(client):
     ):
         assert message in body
     assert "This field is required." not in body
+
+
+def test_the_team_s_membership_screens_lead_back_to_the_memberships(client, team_admin):
+    from django.urls import reverse
+
+    from tests.faith_forum.forum_events_helpers import membership
+
+    joined = membership("Central Gurdwara")
+    client.force_login(team_admin)
+    for name in ("forum_memberships:representatives", "forum_memberships:leave"):
+        body = client.get(reverse(name, args=[joined.pk])).content.decode()
+        assert f'href="{reverse("forum_memberships:index")}"' in body, name
+        assert f'href="{reverse("forum_memberships:edit", args=[joined.pk])}"' in body, name
+
+
+def test_the_team_s_application_list_names_the_applicant_not_your_name(client, team_admin):
+    from django.urls import reverse
+
+    from faith_forum.models import ForumApplication
+
+    ForumApplication.objects.create(
+        new_organisation_name="Brook Green Temple",
+        faith="hindu",
+        full_name="Ravi Patel",
+        job_role="Trustee",
+        email="ravi@temple.example",
+    )
+    client.force_login(team_admin)
+    body = client.get(reverse("forum_applications:index")).content.decode()
+    assert "Ravi Patel" in body
+    assert "Applicant" in body and "Received" in body
+    assert "Your name" not in body and "Your work email" not in body
