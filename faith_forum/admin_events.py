@@ -354,7 +354,13 @@ class ForumEventViewSet(ExportModelViewSet):
         Column("starts", label="When", accessor=lambda e: timezone.localtime(e.session.starts_at)),
         "kind",
         "audience",
-        "is_published",
+        # Not True / False: the team reads the list.
+        Column(
+            "is_published",
+            label="Published",
+            accessor=lambda e: "Yes" if e.is_published else "Not yet",
+            sort_key="is_published",
+        ),
         Column("going", label="Going", sort_key="going"),
         Column("present", label="Present", sort_key="present"),
     ]

@@ -92,3 +92,43 @@ def test_the_team_s_application_list_names_the_applicant_not_your_name(client, t
     assert "Ravi Patel" in body
     assert "Applicant" in body and "Received" in body
     assert "Your name" not in body and "Your work email" not in body
+
+
+def test_an_event_with_no_limit_on_places_needs_no_capacity_and_a_limited_one_asks_for_it(client, team_admin):
+    """The capacity box was required even with places not limited: 'This field is required.' for a number not used."""
+    from django.urls import reverse
+
+    from faith_forum.models import ForumEvent
+    from tests.faith_forum.test_events_views import form_data
+
+    course = forum_course()
+    client.force_login(team_admin)
+    response = client.post(reverse("forum_events:add"), form_data(course, capacity=""))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = ForumEvent.objects.get()
+    assert not event.session.places_limited and event.session.capacity == 40
+
+    body = client.post(
+        reverse("forum_events:add"), form_data(course, capacity="", places_limited="on", title="Limited")
+    ).content.decode()
+    assert "Give the number of places, or untick Limit places to the capacity." in body
+    assert ForumEvent.objects.count() == 1
+
+    # Changing an unlimited event with the box emptied keeps the number it had.
+    event.session.capacity = 12
+    event.session.save()
+    assert client.post(reverse("forum_events:edit", args=[event.pk]), form_data(course, capacity="")).status_code == 302
+    event.session.refresh_from_db()
+    assert event.session.capacity == 12
+
+
+def test_the_team_s_event_list_says_published_yes_or_not_yet(client, team_admin):
+    from django.urls import reverse
+
+    course = forum_course()
+    forum_event(course, title="Published meeting")
+    forum_event(course, title="Draft meeting", published=False)
+    client.force_login(team_admin)
+    body = client.get(reverse("forum_events:index")).content.decode()
+    assert "Not yet" in body and ">Yes<" in body.replace(" ", "").replace("\n", "")
+    assert "True" not in body.split("<tbody")[1] and "False" not in body.split("<tbody")[1]
