@@ -221,8 +221,13 @@ class Participation:
 
     @property
     def rate(self) -> int | None:
-        """Per cent of the events it could attend that it had someone at; None when there were none."""
-        return round(100 * self.attended / self.could_attend) if self.could_attend else None
+        """Per cent of the events it could attend that it had someone at; None when there were none.
+
+        Halves round up, as a spreadsheet does (1 of 8 is 13%, not Python's 12%).
+        """
+        if not self.could_attend:
+            return None
+        return (200 * self.attended + self.could_attend) // (2 * self.could_attend)
 
 
 def held_events(*, year: FinancialYear, now: dt.datetime | None = None) -> list[ForumEvent]:

@@ -132,3 +132,14 @@ def test_the_team_s_event_list_says_published_yes_or_not_yet(client, team_admin)
     body = client.get(reverse("forum_events:index")).content.decode()
     assert "Not yet" in body and ">Yes<" in body.replace(" ", "").replace("\n", "")
     assert "True" not in body.split("<tbody")[1] and "False" not in body.split("<tbody")[1]
+
+
+@pytest.mark.parametrize(
+    ("attended", "could", "rate"),
+    [(1, 8, 13), (3, 8, 38), (5, 8, 63), (2, 3, 67), (0, 11, 0), (11, 11, 100), (0, 0, None)],
+)
+def test_the_participation_rate_rounds_halves_up_as_the_team_s_spreadsheet_would(attended, could, rate):
+    """The demo's newest member came to 1 of 8 events: Python's round() said 12%, Excel says 13%."""
+    from faith_forum.selectors import Participation
+
+    assert Participation(membership=None, could_attend=could, attended=attended).rate == rate
