@@ -143,3 +143,23 @@ def test_the_participation_rate_rounds_halves_up_as_the_team_s_spreadsheet_would
     from faith_forum.selectors import Participation
 
     assert Participation(membership=None, could_attend=could, attended=attended).rate == rate
+
+
+def test_the_timeline_shows_a_membership_s_day_without_a_midnight_time_and_says_it_lists_memberships(
+    client, team_admin
+):
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.faith_forum.forum_events_helpers import membership
+
+    joined = membership("Central Gurdwara")
+    joined.joined_on = timezone.localdate() - dt.timedelta(days=30)
+    joined.save()
+    client.force_login(team_admin)
+    body = client.get(reverse("organisations:timeline", args=[joined.organisation_id])).content.decode()
+    row = body.split("Joined the Faith Forum")[0].rsplit("<tr>", 1)[1]
+    assert f'datetime="{joined.joined_on:%Y-%m-%d}"' in row and "00:00" not in row
+    assert "its memberships (such as the Faith Forum)" in body
