@@ -163,3 +163,34 @@ def test_the_timeline_shows_a_membership_s_day_without_a_midnight_time_and_says_
     row = body.split("Joined the Faith Forum")[0].rsplit("<tr>", 1)[1]
     assert f'datetime="{joined.joined_on:%Y-%m-%d}"' in row and "00:00" not in row
     assert "its memberships (such as the Faith Forum)" in body
+
+
+def test_past_events_on_the_forum_page_say_attended_or_what_was_replied_not_you_are_going(client):
+    """Every past event read 'You are going' (the reply), even one the member never came to."""
+    import datetime as dt
+
+    from events.models import Attendance
+    from faith_forum.services import rsvp_set
+
+    page = forum_page()
+    course = forum_course()
+    came = forum_event(course, days=3, title="Came to this")
+    missed = forum_event(course, days=4, title="Missed this")
+    coming = forum_event(course, days=10, title="Coming to this")
+    person = member()
+    for event in (came, missed, coming):
+        rsvp_set(event=event, user=person, answer="going")
+    for event, days in ((came, 30), (missed, 60)):  # replied before; held since
+        event.session.starts_at -= dt.timedelta(days=days)
+        event.session.ends_at -= dt.timedelta(days=days)
+        event.session.save()
+    Attendance.objects.create(session=came.session, user=person)
+    client.force_login(person)
+
+    body = client.get(page.url).content.decode()
+    cards = {
+        title: body.split(title)[1].split("</li>")[0] for title in ("Came to this", "Missed this", "Coming to this")
+    }
+    assert "You attended" in cards["Came to this"] and "You are going" not in cards["Came to this"]
+    assert "You replied going" in cards["Missed this"] and "You are going" not in cards["Missed this"]
+    assert "You are going" in cards["Coming to this"]
