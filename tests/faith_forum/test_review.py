@@ -194,3 +194,28 @@ def test_past_events_on_the_forum_page_say_attended_or_what_was_replied_not_you_
     assert "You attended" in cards["Came to this"] and "You are going" not in cards["Came to this"]
     assert "You replied going" in cards["Missed this"] and "You are going" not in cards["Missed this"]
     assert "You are going" in cards["Coming to this"]
+
+
+def test_an_event_that_is_over_offers_no_ticket_or_invitation_and_says_replies_are_closed_because_it_is_over(
+    client,
+):
+    import datetime as dt
+
+    from events.models import Attendance
+    from faith_forum.services import rsvp_set
+
+    page = forum_page()
+    event = forum_event(forum_course(), days=3)
+    person = member()
+    rsvp_set(event=event, user=person, answer="going")
+    url = page.url + page.reverse_subpage("event", args=[event.pk])
+    client.force_login(person)
+    assert "Your ticket for the door" in client.get(url).content.decode()
+
+    event.session.starts_at -= dt.timedelta(days=10)
+    event.session.ends_at -= dt.timedelta(days=10)
+    event.session.save()
+    Attendance.objects.create(session=event.session, user=person)
+    body = client.get(url).content.decode()
+    assert "You attended this event" in body and "Replies are closed: the event is over." in body
+    assert "Your ticket for the door" not in body and "Download the calendar invitation" not in body
