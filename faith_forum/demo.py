@@ -464,7 +464,7 @@ def pages() -> dict[str, Page]:
     # The minutes speak of the meeting the events list shows that day (its topic), not a stock agenda.
     meetings = {event.starts.date(): event for event in event_plan(today) if event.kind == EventKind.MEETING}
     minutes = []
-    for months in MINUTES_MONTHS:
+    for months in sorted(MINUTES_MONTHS, reverse=True):  # oldest first: the newest minutes are the newest paper
         held = _meeting_day(today - relativedelta(months=months))
         meeting = meetings.get(held)
         topic = meeting.title.removeprefix("Forum meeting: ") if meeting else "Community safety update"
@@ -489,7 +489,7 @@ def pages() -> dict[str, Page]:
         introduction="Approved minutes of the forum's meetings, newest first.",
         body=[
             ("paragraph", "<p>Minutes are added once the next meeting has approved them.</p>"),
-            *(("document", document) for document in minutes),
+            *(("document", document) for document in reversed(minutes)),  # newest first
         ],
     )
     return {"forum": forum, "members": members}

@@ -234,3 +234,14 @@ def test_no_meeting_topic_is_out_of_season_whatever_the_day_the_demo_is_seeded(m
     for event in event_plan(dt.date(2026, month, 15)):
         for seasonal in ("Winter", "Summer", "Spring", "Autumn", "Ramadan", "Easter", "Christmas", "Diwali", "Week"):
             assert seasonal.lower() not in event.title.lower(), (month, event.title)
+
+
+def test_the_members_area_lists_the_newest_minutes_first_and_each_paper_with_its_real_size(seeded, client):
+    """Review: the papers read '(PDF, 0 bytes)' (Wagtail's file_size is filled lazily) and the oldest minutes came first."""
+    client.force_login(User.objects.get(email="faith.forum@demo.example"))
+    html = client.get("/faith-forum/members/").content.decode()
+    assert "0 bytes" not in html
+    assert 'Faith Forum terms of reference</a> <span class="text-body-secondary">(PDF, 1.' in html
+    minutes = [line for line in html.split("Minutes of the forum meeting, ")[1:]]
+    days = [timezone.datetime.strptime(part.split("<")[0].strip(), "%d %B %Y") for part in minutes]
+    assert days and days == sorted(days, reverse=True), days
