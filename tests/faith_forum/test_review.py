@@ -219,3 +219,40 @@ def test_an_event_that_is_over_offers_no_ticket_or_invitation_and_says_replies_a
     body = client.get(url).content.decode()
     assert "You attended this event" in body and "Replies are closed: the event is over." in body
     assert "Your ticket for the door" not in body and "Download the calendar invitation" not in body
+
+
+def test_my_training_lists_no_forum_meeting_as_training_attended_and_there_is_no_certificate_for_one(client):
+    """The demo member's My training listed a year of forum meetings under 'Sessions attended', each with a
+    certificate: a meeting is not training."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from events.models import Attendance
+    from tests.factories import CoursePageFactory
+    from tests.faith_forum.forum_events_helpers import forum_event
+
+    page = forum_page()
+    person = member()
+    meeting = forum_event(forum_course(), days=-10, title="Forum meeting: Working with schools")
+    forum_attendance = Attendance.objects.create(session=meeting.session, user=person)
+    wrap = CoursePageFactory(title="WRAP", slug="wrap-review")
+    from events.models import TrainingSession
+
+    starts = meeting.session.starts_at - dt.timedelta(days=5)
+    training = TrainingSession.objects.create(
+        course=wrap, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), venue="Town Hall"
+    )
+    training_attendance = Attendance.objects.create(session=training, user=person)
+    client.force_login(person)
+
+    body = client.get(reverse("events:my_training")).content.decode()
+    attended = body.split("Sessions attended")[1]
+    assert "WRAP" in attended and "Faith Forum meeting" not in attended
+    assert client.get(reverse("events:certificate", args=[forum_attendance.pk])).status_code == 404
+    assert client.get(reverse("events:certificate_pdf", args=[forum_attendance.pk])).status_code == 404
+    assert client.get(reverse("events:certificate", args=[training_attendance.pk])).status_code == 200
+    verify = reverse("events:certificate_verify")
+    assert "WRAP" in client.get(verify, {"code": training_attendance.certificate_code}).content.decode()
+    assert "Faith Forum meeting" not in client.get(verify, {"code": forum_attendance.certificate_code}).content.decode()
+    assert page.url  # the forum page is there: its event page says "You attended this event" instead
