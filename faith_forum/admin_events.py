@@ -155,6 +155,13 @@ class ForumEventPublishView(TeamOnlyMixin, WagtailAdminTemplateMixin, View):
     def get_page_title(self):
         return f"{'Take off' if self.event.is_published else 'Publish'}: {self.event.title}"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("forum_events:index"), "label": "Forum events"},
+            {"url": reverse("forum_events:edit", args=[self.event.pk]), "label": self.event.title},
+            {"url": "", "label": "Take off" if self.event.is_published else "Publish"},
+        ]
+
     def get(self, request, pk):
         return TemplateResponse(request, self.template_name, self.get_context_data(event=self.event))
 

@@ -75,6 +75,16 @@ def test_the_team_s_membership_screens_lead_back_to_the_memberships(client, team
         assert f'href="{reverse("forum_memberships:edit", args=[joined.pk])}"' in body, name
 
 
+def test_the_publish_screen_leads_back_to_the_events_and_the_event(client, team_admin):
+    from django.urls import reverse
+
+    event = forum_event(forum_course(), published=False)
+    client.force_login(team_admin)
+    body = client.get(reverse("forum_events:publish", args=[event.pk])).content.decode()
+    assert f'href="{reverse("forum_events:index")}"' in body
+    assert f'href="{reverse("forum_events:edit", args=[event.pk])}"' in body
+
+
 def test_the_team_s_application_list_names_the_applicant_not_your_name(client, team_admin):
     from django.urls import reverse
 
