@@ -43,6 +43,7 @@ class TimelineItem:
     count: int | None = None  # people present, people engaged...
     count_label: str = ""  # what ``count`` counts, e.g. "present"
     url: str = ""  # where the team can see more (an admin page), if anywhere
+    all_day: bool = False  # a day, not a time (joined on, left on): shown without "00:00"
 
     @property
     def is_upcoming(self) -> bool:

@@ -82,7 +82,7 @@ def _event(
     event.add("sequence", sequence)
     event.add("dtstart", timezone.localtime(session.starts_at, LONDON))
     event.add("dtend", timezone.localtime(session.ends_at, LONDON))
-    event.add("summary", course.title)
+    event.add("summary", session.name)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     location = ", ".join(part for part in (session.venue, session.address.replace("\n", ", ")) if part)
     if location:
@@ -197,7 +197,7 @@ def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
 
 def invitation(booking: Booking, *, cancel: bool = False) -> bytes:
     """An iTIP message for one person: METHOD:REQUEST to add or update, METHOD:CANCEL to remove."""
-    cal = _calendar(booking.session.course.title, method="CANCEL" if cancel else "REQUEST")
+    cal = _calendar(booking.session.name, method="CANCEL" if cancel else "REQUEST")
     sequence = booking.session.sequence + (1 if cancel and booking.session.status != SessionStatus.CANCELLED else 0)
     event = _event(
         booking.session,

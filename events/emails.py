@@ -71,7 +71,7 @@ def _send(
     }
     body = render_to_string(f"events/email/{template}.txt", context)
     message = EmailMessage(
-        subject=f"{subject}: {session.course.title}, {context['starts']:%-d %B %Y}",
+        subject=f"{subject}: {session.name}, {context['starts']:%-d %B %Y}",
         body=body,
         from_email=sender(context),
         to=[booking.user.email],
@@ -135,7 +135,7 @@ def colleague_invitation(invitation, *, token: str) -> None:
     }
     _send_text(
         "colleague_invitation",
-        f"Invitation to Prevent training: {session.course.title}, {context['starts']:%-d %B %Y}",
+        f"Invitation to Prevent training: {session.name}, {context['starts']:%-d %B %Y}",
         context,
         [invitation.email],
     )
@@ -280,7 +280,7 @@ def checkin_link(*, session, person, link: str) -> None:
     """
     _send_text(
         "checkin_link",
-        f"Add your check-in to My training: {session.course.title}",
+        f"Add your check-in to My training: {session.name}",
         {
             "person": person,
             "session": session,

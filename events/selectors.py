@@ -192,6 +192,8 @@ def my_training(*, user) -> MyTraining:
         booking.present = booking.session_id in present  # checked in: attending, and no longer cancellable
     attended = list(
         Attendance.objects.filter(user=user)
+        # Faith Forum events are not training: no certificate, no feedback; the forum's pages say who came.
+        .exclude(session__course__reporting_category=ReportingCategory.FORUM)
         .select_related("session", "session__course")
         .order_by("-session__starts_at")
     )

@@ -155,6 +155,13 @@ class ForumEventPublishView(TeamOnlyMixin, WagtailAdminTemplateMixin, View):
     def get_page_title(self):
         return f"{'Take off' if self.event.is_published else 'Publish'}: {self.event.title}"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("forum_events:index"), "label": "Forum events"},
+            {"url": reverse("forum_events:edit", args=[self.event.pk]), "label": self.event.title},
+            {"url": "", "label": "Take off" if self.event.is_published else "Publish"},
+        ]
+
     def get(self, request, pk):
         return TemplateResponse(request, self.template_name, self.get_context_data(event=self.event))
 
@@ -354,7 +361,13 @@ class ForumEventViewSet(ExportModelViewSet):
         Column("starts", label="When", accessor=lambda e: timezone.localtime(e.session.starts_at)),
         "kind",
         "audience",
-        "is_published",
+        # Not True / False: the team reads the list.
+        Column(
+            "is_published",
+            label="Published",
+            accessor=lambda e: "Yes" if e.is_published else "Not yet",
+            sort_key="is_published",
+        ),
         Column("going", label="Going", sort_key="going"),
         Column("present", label="Present", sort_key="present"),
     ]

@@ -226,13 +226,14 @@ class ApplicationViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = ApplicationIndexView
+    # The model's names are the applicant's form's ("your name"); the team's list says whose.
     list_display = [
         "organisation_name",
         "faith",
-        "full_name",
-        "email",
+        Column("full_name", label="Applicant", sort_key="full_name"),
+        Column("email", label="Email", sort_key="email"),
         "status",
-        "created_at",
+        Column("created_at", label="Received", sort_key="created_at"),
     ]
     list_filter = ["status", "faith"]
     search_fields = ["full_name", "email", "new_organisation_name", "organisation__name"]
@@ -272,6 +273,15 @@ class MembershipIndexView(generic.IndexView):
         return buttons
 
 
+def _membership_breadcrumbs(items, membership, title):
+    """Home > Forum memberships > the organisation's membership > this screen, as on the decide screen."""
+    return items + [
+        {"url": reverse("forum_memberships:index"), "label": "Forum memberships"},
+        {"url": reverse("forum_memberships:edit", args=[membership.pk]), "label": membership.organisation.name},
+        {"url": "", "label": title.split(":")[0]},
+    ]
+
+
 class MembershipLeaveView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     """Confirm, then ``membership_leave``."""
 
@@ -284,6 +294,9 @@ class MembershipLeaveView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get_page_title(self):
         return f"Mark as left: {self.membership.organisation.name}"
+
+    def get_breadcrumbs_items(self):
+        return _membership_breadcrumbs(self.breadcrumbs_items, self.membership, self.get_page_title())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -327,6 +340,9 @@ class RepresentativesView(TeamOnlyMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get_page_title(self):
         return f"Representatives: {self.membership.organisation.name}"
+
+    def get_breadcrumbs_items(self):
+        return _membership_breadcrumbs(self.breadcrumbs_items, self.membership, self.get_page_title())
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or RepresentativeAddForm()

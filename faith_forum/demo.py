@@ -461,17 +461,22 @@ def pages() -> dict[str, Page]:
     members_area_restrict(members)
 
     today = timezone.localdate()
+    # The minutes speak of the meeting the events list shows that day (its topic), not a stock agenda.
+    meetings = {event.starts.date(): event for event in event_plan(today) if event.kind == EventKind.MEETING}
     minutes = []
-    for months in MINUTES_MONTHS:
+    for months in sorted(MINUTES_MONTHS, reverse=True):  # oldest first: the newest minutes are the newest paper
         held = _meeting_day(today - relativedelta(months=months))
+        meeting = meetings.get(held)
+        topic = meeting.title.removeprefix("Forum meeting: ") if meeting else "Community safety update"
         minutes.append(
             _paper(
                 f"Minutes of the forum meeting, {held:%-d %B %Y}",
                 f"minutes-{held:%Y-%m}.pdf",
                 [
                     f"Faith Forum meeting, {held:%-d %B %Y}: minutes (approved)",
-                    "Present: representatives of nine member organisations; the Prevent team.",
-                    "1. Welcome and apologies.  2. Community safety update.  3. Plans for the next site visit.",
+                    "Present: representatives of member organisations (the register); the Prevent team.",
+                    f"1. Welcome and apologies.  2. {topic}.  3. Community safety update.",
+                    "4. Plans for the next site visit.",
                     "Actions: the team to circulate the site visit guidance before the next visit.",
                 ],
             )
@@ -484,7 +489,7 @@ def pages() -> dict[str, Page]:
         introduction="Approved minutes of the forum's meetings, newest first.",
         body=[
             ("paragraph", "<p>Minutes are added once the next meeting has approved them.</p>"),
-            *(("document", document) for document in minutes),
+            *(("document", document) for document in reversed(minutes)),  # newest first
         ],
     )
     return {"forum": forum, "members": members}
@@ -665,21 +670,22 @@ def application() -> ForumApplication:
 
 # --- Events -----------------------------------------------------------------------------------------------
 
+# Not tied to a season: the demo's dates move with today, so "winter support" could fall in May.
 MEETING_TOPICS = (
     "",  # the first: the launch
     "Community safety at places of worship",
     "Hate incident reporting",
     "Supporting young people online",
-    "Planning Interfaith Week",
+    "Planning the year's interfaith events",
     "Responding to world events together",
     "Security grants for places of worship",
     "Volunteers and safeguarding",
-    "Winter support for families",
-    "Planning the summer site visits",
+    "Cost of living: supporting families",
+    "Planning the next site visits",
     "Working with schools",
     "The forum's first year",
     "Annual meeting",
-    "Ramadan and Easter: sharing the season",
+    "Sharing our festivals with our neighbours",
     "Safeguarding training for volunteers",
     "Wellbeing in our congregations",
     "Welcoming new arrivals to the borough",

@@ -63,7 +63,12 @@ class ForumEventAdminForm(WagtailAdminModelForm):
         help_text="Untick for a meeting anyone invited may come to: replying going is then never refused and "
         "there is no waiting list. Ticked, the capacity applies and a waiting list fills once it is reached.",
     )
-    capacity = forms.IntegerField(min_value=1, initial=40)
+    capacity = forms.IntegerField(
+        min_value=1,
+        initial=40,
+        required=False,
+        help_text="The number of places, when they are limited. Leave it as it is (or empty) when they are not.",
+    )
     trainers = forms.ModelMultipleChoiceField(
         label="Who runs the door",
         queryset=trainer_choices(),
@@ -104,6 +109,13 @@ class ForumEventAdminForm(WagtailAdminModelForm):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The event must end after it starts.")
+        if cleaned.get("capacity") is None and "capacity" not in self.errors:
+            if cleaned.get("places_limited"):
+                self.add_error("capacity", "Give the number of places, or untick Limit places to the capacity.")
+            else:
+                # Not used while places are not limited; the session keeps a number for when they are.
+                session = self.instance.session if self.instance.pk else None
+                cleaned["capacity"] = session.capacity if session else self.fields["capacity"].initial
         if not cleaned.get("venue") and not cleaned.get("online_url"):
             self.add_error("venue", "Give a venue, an online link, or both.")
         return cleaned

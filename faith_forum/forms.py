@@ -64,20 +64,26 @@ class ApplicationForm(CleanTextFormMixin, forms.Form):
         label="The organisation's faith",
         choices=[("", "Choose one")] + list(Faith.choices),
         help_text="The organisation's tradition, as the forum lists it. We never record anyone's own beliefs.",
+        error_messages={"required": "Choose your organisation's faith (or Interfaith, or Other)."},
     )
     full_name = forms.CharField(
-        label="Your name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label="Your name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Give your name."},
     )
     job_role = forms.CharField(
         label="Your role at the organisation",
         max_length=200,
         help_text="For example: Trustee, Imam, Vicar, Secretary, Granthi",
+        error_messages={"required": "Give your role at the organisation, for example Trustee or Secretary."},
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     email = forms.EmailField(
         label="Your work email",
         max_length=254,
         help_text="We email the decision here. If approved, this address signs in to the forum's pages.",
+        error_messages={"required": "Give your work email address: the decision is emailed there."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 

@@ -262,6 +262,15 @@ class ForumEvent(index.Indexed, models.Model):
         local = timezone.localtime(self.session.starts_at)
         return f"{self.title}, {local:%a %-d %b %Y %H:%M}"
 
+    def save(self, *args, **kwargs):
+        """The session is called by the event's title (``TrainingSession.title``): in the events app's emails,
+        calendar invitations, tickets and desk a member and the trainer see "Visit to the Central Gurdwara",
+        not the course's "Faith Forum site visit"."""
+        super().save(*args, **kwargs)
+        if self.session_id and self.session.title != self.title:
+            type(self.session).objects.filter(pk=self.session_id).update(title=self.title)
+            self.session.title = self.title
+
     @property
     def is_public(self) -> bool:
         return self.audience == EventAudience.PUBLIC

@@ -60,6 +60,7 @@ def membership_timeline_items(
                     kind_label=MEMBERSHIP_LABEL,
                     title=title,
                     detail=detail,
+                    all_day=True,
                 )
             )
     return items

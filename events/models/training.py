@@ -42,6 +42,13 @@ class TrainingSession(index.Indexed, models.Model):
     """One sitting of a course: when, where, how many places, who trains."""
 
     course = models.ForeignKey("events.CoursePage", on_delete=models.PROTECT, related_name="sessions")
+    title = models.CharField(
+        "name of this session",
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to use the course's title. An event with a name of its own (a Faith Forum site "
+        "visit) is called by it in emails, calendars, tickets and the desk.",
+    )
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
     venue = models.CharField(max_length=200, blank=True, help_text="e.g. Hammersmith Town Hall, Committee Room 1")
@@ -110,6 +117,7 @@ class TrainingSession(index.Indexed, models.Model):
 
     panels = [
         FieldPanel("course"),
+        FieldPanel("title"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_url")], heading="Where"),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("places_limited"), FieldPanel("booking_deadline")]),
@@ -161,7 +169,12 @@ class TrainingSession(index.Indexed, models.Model):
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
-        return f"{self.course.title}, {local:%a %-d %b %Y %H:%M}"
+        return f"{self.name}, {local:%a %-d %b %Y %H:%M}"
+
+    @property
+    def name(self) -> str:
+        """What the session is called: its own name when it has one, else its course's title."""
+        return self.title or self.course.title
 
     def clean(self):
         errors = {}

@@ -28,6 +28,7 @@ from ..models import (
     ColleagueInvitation,
     CourseLesson,
     LessonProgress,
+    ReportingCategory,
     SessionVisibility,
 )
 from ..selectors import (
@@ -365,9 +366,16 @@ def lesson_detail(request, *, course, lesson_id):
 
 
 def _own_attendance(request, pk) -> Attendance:
-    """The person's own certificate: only once the session has ended (``certified_attendances``)."""
+    """The person's own certificate: only once the session has ended (``certified_attendances``).
+
+    Never for a Faith Forum event: a meeting or a site visit is not training.
+    """
     return get_object_or_404(
-        certified_attendances().select_related("session", "session__course", "user"), pk=pk, user=request.user
+        certified_attendances()
+        .exclude(session__course__reporting_category=ReportingCategory.FORUM)
+        .select_related("session", "session__course", "user"),
+        pk=pk,
+        user=request.user,
     )
 
 
@@ -394,6 +402,7 @@ def certificate_verify(request):
     if code:
         attendance = (
             certified_attendances()
+            .exclude(session__course__reporting_category=ReportingCategory.FORUM)
             .select_related("session", "session__course", "user")
             .filter(certificate_code=code)
             .first()

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,7 @@ def event_detail(request, *, page, event_id):
     context.update(
         event=event,
         session=event.session,
+        held=event.session.ends_at <= timezone.now(),  # over: no ticket or invitation to offer
         form=form,
         may_rsvp=allowed,
         place=place,

@@ -202,3 +202,46 @@ def test_the_demo_member_opens_the_members_area_and_the_directory(seeded, client
     assert "12 organisations" in directory and "Yusuf Ali" in directory
     client.force_login(User.objects.get(email="learner@demo.example"))
     assert client.get("/faith-forum/members/").status_code == 403
+
+
+def test_each_minutes_speak_of_their_meeting_s_topic(seeded):
+    """Review: the minutes had one stock agenda and 'nine member organisations' present whatever the register said."""
+    Document = get_document_model()
+    minutes = Document.objects.filter(title__startswith="Minutes of the forum meeting")
+    assert minutes.count() == 3
+    for document in minutes:
+        from pypdf import PdfReader
+
+        with document.file.open("rb") as file:
+            text = " ".join(page.extract_text() for page in PdfReader(file).pages)
+        held = document.title.removeprefix("Minutes of the forum meeting, ")
+        [meeting] = [
+            event
+            for event in ForumEvent.objects.filter(kind=EventKind.MEETING).select_related("session")
+            if f"{timezone.localtime(event.session.starts_at):%-d %B %Y}" == held
+        ]
+        assert meeting.title.removeprefix("Forum meeting: ") in text
+        assert "nine member organisations" not in text
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_no_meeting_topic_is_out_of_season_whatever_the_day_the_demo_is_seeded(month):
+    """The demo's dates move with the day it is seeded: a topic tied to a season fell in the wrong one."""
+    import datetime as dt
+
+    from faith_forum.demo import event_plan
+
+    for event in event_plan(dt.date(2026, month, 15)):
+        for seasonal in ("Winter", "Summer", "Spring", "Autumn", "Ramadan", "Easter", "Christmas", "Diwali", "Week"):
+            assert seasonal.lower() not in event.title.lower(), (month, event.title)
+
+
+def test_the_members_area_lists_the_newest_minutes_first_and_each_paper_with_its_real_size(seeded, client):
+    """Review: the papers read '(PDF, 0 bytes)' (Wagtail's file_size is filled lazily) and the oldest minutes came first."""
+    client.force_login(User.objects.get(email="faith.forum@demo.example"))
+    html = client.get("/faith-forum/members/").content.decode()
+    assert "0 bytes" not in html
+    assert 'Faith Forum terms of reference</a> <span class="text-body-secondary">(PDF, 1.' in html
+    minutes = [line for line in html.split("Minutes of the forum meeting, ")[1:]]
+    days = [timezone.datetime.strptime(part.split("<")[0].strip(), "%d %B %Y") for part in minutes]
+    assert days and days == sorted(days, reverse=True), days

@@ -254,7 +254,8 @@ def test_a_member_going_gets_the_two_day_reminder_without_calling_it_training(co
     mail.outbox.clear()
     assert reminders_send() == 1
     [reminder] = mail.outbox
-    assert reminder.to == [person.email] and reminder.subject.startswith("Reminder: Faith Forum meeting")
+    # Called by the event's own title, not the course's ("Faith Forum meeting").
+    assert reminder.to == [person.email] and reminder.subject.startswith(f"Reminder: {event.title},")
     words = " ".join(word for word in reminder.body.split() if not word.startswith("http"))
     assert "Course details" not in words and "About these events" in words
     assert "training" not in words.replace("My training", "")
@@ -270,3 +271,30 @@ def test_preferences_switch_announcements_off_and_on(db):
 def test_the_team_booking_a_member_from_the_admin_still_works(event, team_admin):
     person = member()
     assert booking_create(session=event.session, user=person, booked_by=team_admin).status == BookingStatus.CONFIRMED
+
+
+def test_the_events_apps_emails_invitation_ticket_and_desk_call_a_forum_event_by_its_title(client, course):
+    """The reviewer found a going member's email, .ics and the trainer's desk said "Faith Forum site visit"."""
+    from django.urls import reverse
+
+    from crm import roles
+    from tests.factories import UserFactory
+
+    trainer = UserFactory(roles=[roles.TRAINER])
+    event = forum_event(course, days=5, title="Visit to Avonmore Buddhist Centre", trainers=[trainer])
+    person = member()
+    mail.outbox.clear()
+    rsvp_set(event=event, user=person, answer="going")
+    [confirmation] = mail.outbox
+    assert confirmation.subject.startswith("Your place is booked: Visit to Avonmore Buddhist Centre,")
+    assert "Visit to Avonmore Buddhist Centre" in confirmation.body
+    [vevent] = parse_both(attachment(confirmation, "invite.ics")).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Visit to Avonmore Buddhist Centre"
+    client.force_login(trainer)
+    desk = client.get(reverse("events:desk", args=[event.session.pk])).content.decode()
+    assert "Visit to Avonmore Buddhist Centre" in desk
+    # Renaming the event renames its session.
+    event.title = "Visit to the Avonmore Buddhist Centre"
+    event.save()
+    event.session.refresh_from_db()
+    assert event.session.name == "Visit to the Avonmore Buddhist Centre"
