@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_session_places_limited'),
+        ('events', '0010_scale_indexes'),
     ]
 
     operations = [
