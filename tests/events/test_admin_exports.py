@@ -243,6 +243,7 @@ def test_a_longer_list_takes_no_more_queries(client, team_admin, make_session, m
 
     client.force_login(team_admin)
     add_people(1)
+    export_queries(1)  # the first request fills what a running site keeps in its cache (the header's page lookups)
     few = export_queries(1)
     add_people(9)
     assert export_queries(10) == few, "a query per row: select_related what the columns read"
