@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone
+from icalendar import Calendar, Timezone
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -39,3 +39,17 @@ END:VTIMEZONE
 def london_timezone() -> Timezone:
     """The VTIMEZONE component to put first in a calendar whose times are in London."""
     return Timezone.from_ical(LONDON_VTIMEZONE.replace("\n", "\r\n"))
+
+
+def new_calendar(name: str, *, prodid: str, method: str | None = None) -> Calendar:
+    """An empty calendar with what every file of the site starts with: PRODID, VERSION, GREGORIAN, its name
+    and Europe/London (the VTIMEZONE itself is added beside the events: ``london_timezone``)."""
+    cal = Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/London")
+    if method:
+        cal.add("method", method)
+    return cal

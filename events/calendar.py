@@ -22,7 +22,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from crm.calendars import LONDON, london_timezone
+from crm.calendars import LONDON, london_timezone, new_calendar
 
 from .links import absolute_url
 from .models import Booking, BookingStatus, SessionStatus, SessionVisibility, TrainingSession
@@ -42,18 +42,10 @@ def booking_uid(booking: Booking) -> str:
 
 
 def _calendar(name: str, method: str | None = None) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/London")
-    if method:
-        cal.add("method", method)
-    return cal
+    return new_calendar(name, prodid=PRODID, method=method)
 
 
-def _organizer() -> vCalAddress:
+def team_organizer() -> vCalAddress:
     """The team, as the settings name it: its name, and its email (else the address mail is sent from)."""
     team = team_context()
     organizer = vCalAddress(f"mailto:{team_email(team)}")
@@ -155,7 +147,7 @@ def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
     Anyone can read it, so it lists only ``published_sessions`` and never carries the online joining link.
     """
     cal = _calendar(name)
-    organizer = _organizer()
+    organizer = team_organizer()
     listed = list(published_sessions(feed_window(sessions)).select_related("course"))
     urls = _course_urls(listed)
     for session in listed:
@@ -176,7 +168,7 @@ def sessions_feed(sessions: QuerySet[TrainingSession], *, name: str) -> bytes:
 def bookings_feed(bookings: Iterable[Booking], *, name: str) -> bytes:
     """A person's own feed: their confirmed places, and cancelled ones as cancelled."""
     cal = _calendar(name)
-    organizer = _organizer()
+    organizer = team_organizer()
     bookings = list(bookings)
     urls = _course_urls(booking.session for booking in bookings)
     for booking in bookings:
@@ -205,7 +197,7 @@ def invitation(booking: Booking, *, cancel: bool = False) -> bytes:
         cancelled=cancel,
         sequence=sequence,
         joining_link=booking.status == BookingStatus.CONFIRMED,
-        organizer=_organizer(),
+        organizer=team_organizer(),
     )
     attendee = vCalAddress(f"mailto:{booking.user.email}")
     attendee.params["cn"] = vText(booking.user.get_full_name() or booking.user.email)

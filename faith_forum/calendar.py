@@ -13,12 +13,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event
 
-from crm.calendars import LONDON, london_timezone
-from events.calendar import booking_uid
+from crm.calendars import LONDON, london_timezone, new_calendar
+from events.calendar import booking_uid, team_organizer
 from events.models import BookingStatus
-from events.team import team_context, team_email, team_name
 
 from .models import ForumEvent, RSVPAnswer
 
@@ -35,20 +34,7 @@ def event_uid(event: ForumEvent) -> str:
 
 
 def _calendar(name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/London")
-    return cal
-
-
-def _organizer() -> vCalAddress:
-    team = team_context()
-    organizer = vCalAddress(f"mailto:{team_email(team)}")
-    organizer.params["cn"] = vText(team_name(team))
-    return organizer
+    return new_calendar(name, prodid=PRODID)
 
 
 def _vevent(event: ForumEvent, *, uid: str, url: str, organizer, status: str, notes: Iterable[str] = ()) -> Event:
@@ -85,7 +71,7 @@ def _finish(cal: Calendar) -> bytes:
 def public_feed(events: Iterable[ForumEvent], *, name: str, url_for) -> bytes:
     """Public events for anyone: never an online joining link, never anyone's reply."""
     cal = _calendar(name)
-    organizer = _organizer()
+    organizer = team_organizer()
     for event in events:
         cal.add_component(
             _vevent(event, uid=event_uid(event), url=url_for(event), organizer=organizer, status="CONFIRMED")
@@ -99,7 +85,7 @@ def member_feed(events: Iterable[ForumEvent], *, name: str, url_for) -> bytes:
     The online joining link is only in events they have a confirmed place at, as in the events app.
     """
     cal = _calendar(name)
-    organizer = _organizer()
+    organizer = team_organizer()
     for event in events:
         booking = getattr(event, "my_booking", None)
         confirmed = booking is not None and booking.status == BookingStatus.CONFIRMED

@@ -8,10 +8,11 @@ never the file. The same pattern as the advisory group's meeting papers (``crm.g
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection
+
+from crm.document_collections import restricted_collection
 
 from .services.members_area import MEMBERS_AREA_ROLES
 
@@ -20,18 +21,7 @@ COLLECTION_NAME = "Faith Forum papers"
 
 def forum_papers_collection() -> Collection:
     """The members-only collection of forum papers, made (with its restriction) the first time it is needed."""
-    # The migrations make the root collection; a database emptied since (a test's flush) may lack it.
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    collection = root.get_children().filter(name=COLLECTION_NAME).first()
-    if collection is None:
-        collection = root.add_child(name=COLLECTION_NAME)
-    restriction = collection.view_restrictions.filter(restriction_type=CollectionViewRestriction.GROUPS).first()
-    if restriction is None:
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-    restriction.groups.add(*Group.objects.filter(name__in=MEMBERS_AREA_ROLES))
-    return collection
+    return restricted_collection(COLLECTION_NAME, roles=MEMBERS_AREA_ROLES)
 
 
 def forum_papers(*, limit: int | None = None) -> QuerySet:

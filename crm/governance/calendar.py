@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from ..calendars import LONDON, london_timezone
+from ..calendars import LONDON, london_timezone, new_calendar
 from .models import Meeting, MeetingStatus
 
 PRODID = "-//Prevent training portal//governance//EN"
@@ -46,12 +46,7 @@ def _event(meeting: Meeting, *, url: str) -> Event:
 
 def meetings_calendar(meetings: Iterable[Meeting], *, name: str, url_of: Callable[[Meeting], str]) -> bytes:
     """The meetings as one calendar; ``url_of`` gives each meeting's page address (absolute)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/London")
+    cal = new_calendar(name, prodid=PRODID)
     cal.add_component(london_timezone())
     for meeting in meetings:
         cal.add_component(_event(meeting, url=url_of(meeting)))

@@ -8,27 +8,17 @@ Members download a paper through /advisory-group/, which checks their series fir
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection
 
 from crm import roles
+from crm.document_collections import restricted_collection
 
 COLLECTION_NAME = "Meeting papers"
 
 
 def meeting_papers_collection() -> Collection:
     """The team-only collection of meeting papers, made (with its restriction) the first time it is needed."""
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=COLLECTION_NAME).first()
-    if collection is None:
-        collection = root.add_child(name=COLLECTION_NAME)
-    restriction = collection.view_restrictions.filter(restriction_type=CollectionViewRestriction.GROUPS).first()
-    if restriction is None:
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-        restriction.groups.set(Group.objects.filter(name=roles.PREVENT_ADMIN))
-    return collection
+    return restricted_collection(COLLECTION_NAME, roles=[roles.PREVENT_ADMIN])
 
 
 def paper_made_private(sender, instance, **kwargs) -> None:
