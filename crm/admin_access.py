@@ -6,6 +6,7 @@ anyone who is not on the team (``crm.roles.is_team``).
 
 from django.core.exceptions import PermissionDenied
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from .roles import is_team
 
@@ -24,3 +25,17 @@ class TeamMenuItem(MenuItem):
 
     def is_shown(self, request):
         return is_team(request.user)
+
+
+class PolicyWithout(ModelPermissionPolicy):
+    """The model's usual permissions, minus actions that would skip a business rule (for anyone, superusers too)."""
+
+    def __init__(self, model, *, without: tuple[str, ...]):
+        super().__init__(model)
+        self.without = set(without)
+
+    def user_has_permission(self, user, action):
+        return action not in self.without and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)

@@ -13,9 +13,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from crm.admin_access import PolicyWithout
 from crm.audit import register_actions
 from crm.exports import ExportIndexView, ExportModelViewSet
 
@@ -43,21 +43,6 @@ from .services import (
     session_run_create,
     session_save,
 )
-
-
-class PolicyWithout(ModelPermissionPolicy):
-    """The model's usual permissions, minus actions that would skip a business rule (for anyone, superusers too)."""
-
-    def __init__(self, model, *, without: tuple[str, ...]):
-        super().__init__(model)
-        self.without = set(without)
-
-    def user_has_permission(self, user, action):
-        return action not in self.without and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 # Deleting a booking would skip booking_cancel: no place freed, nobody promoted or emailed.
 register_permission_policy(Booking, PolicyWithout(Booking, without=("delete",)))

@@ -23,10 +23,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from crm.admin_access import TeamMenuItem, TeamOnlyMixin
+from crm.admin_access import PolicyWithout, TeamMenuItem, TeamOnlyMixin
 from crm.audit import register_actions
 from crm.models import Organisation, User
 from crm.selectors import organisation_suggestions
@@ -56,20 +55,6 @@ REP_ADDED = "{person} now represents {organisation}."
 REP_REMOVED = "{person} no longer represents {organisation}."
 NO_ACCOUNT = "No account has this email address. Ask them to apply on the forum page instead."
 LIKELY_MATCH = 0.8
-
-
-class PolicyWithout(ModelPermissionPolicy):
-    """The model's usual permissions, minus actions that would skip a business rule."""
-
-    def __init__(self, model, *, without: tuple[str, ...]):
-        super().__init__(model)
-        self.without = set(without)
-
-    def user_has_permission(self, user, action):
-        return action not in self.without and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 # Applications come from the public form; the team decides them (the edit screen) and may delete spam.

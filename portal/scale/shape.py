@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.demo import WARDS as WARDS_OF_THE_BOROUGH
 from crm.models import OrganisationType
 from events.models import (
     ReportingCategory,
@@ -37,29 +38,7 @@ COURSES = [
     (ReportingCategory.OTHER, "Prevent for managers (scale)", 0.08),
     (ReportingCategory.FORUM, "Faith Forum meeting (scale)", 0.02),
 ]
-WARDS = [
-    "Addison",
-    "Avonmore",
-    "Brook Green",
-    "College Park and Old Oak",
-    "Coningham",
-    "Fulham Reach",
-    "Fulham Town",
-    "Grove",
-    "Hammersmith Broadway",
-    "Lillie",
-    "Munster",
-    "Palace and Hurlingham",
-    "Parsons Green and Sandford",
-    "Ravenscourt",
-    "Sands End",
-    "Shepherd's Bush Green",
-    "Walham Green",
-    "Wendell Park",
-    "West Kensington",
-    "White City",
-    "Wormholt",
-]
+WARDS = WARDS_OF_THE_BOROUGH  # the demo's wards (crm.demo), each named with the scale prefix
 ORGANISATIONS = {  # kind -> how many
     OrganisationType.COUNCIL: 4,
     OrganisationType.SCHOOL: 240,
