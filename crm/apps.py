@@ -12,7 +12,10 @@ class CrmConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from . import audit, roles, text, timeline
+        from . import audit, authcache, roles, text, timeline
+
+        # Roles, permissions and two-factor answers kept between requests go stale on any change to them.
+        authcache.connect_invalidation()
 
         # Permissions for models added by later migrations exist only after
         # migrate has run, so the role definitions are re-applied then.

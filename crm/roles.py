@@ -158,12 +158,15 @@ def audience(group_names: Iterable[str]) -> str:
 
 
 def role_names(user) -> frozenset[str]:
-    """The names of the user's roles, cached on the user for the request."""
+    """The names of the user's roles: kept on the user for the request, and between requests under
+    the auth generation (``crm.authcache``), which every change of someone's groups makes stale."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        from .authcache import auth_cached
+
+        cached = auth_cached(user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
         user._role_names = cached
     return cached
 

@@ -129,7 +129,10 @@ def mfa_reset(*, user: User, by: User | None, reason: str) -> int:
     sessions end, so whoever holds them must sign in again and, if their role needs it, set up a new
     app before anything else (``portal.middleware.MFARequiredMiddleware``).
     """
+    from importlib import import_module
+
     from allauth.mfa.models import Authenticator
+    from django.conf import settings
     from django.contrib.sessions.models import Session
 
     if by is not None and not roles.has_role(by, roles.PREVENT_ADMIN):
@@ -142,9 +145,11 @@ def mfa_reset(*, user: User, by: User | None, reason: str) -> int:
     kinds = sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     removed, _ = Authenticator.objects.filter(user=user).delete()
     ended = 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.all().iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            # Through the session engine, so a copy kept in the cache (cached_db) ends with the row.
+            store(session_key=session.session_key).delete()
             ended += 1
     audit_log(
         "crm.mfa_reset",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from crm import roles
+from crm.authcache import auth_cached
 
 
 class AdminAccessMiddleware:
@@ -73,6 +74,13 @@ MFA_SETUP_NEEDED = (
 MFA_NEXT_SESSION_KEY = "portal_mfa_next"
 
 
+def has_totp(user) -> bool:
+    """Whether the user has an authenticator app, kept between requests (crm.authcache: any change to one is seen at once)."""
+    return auth_cached(
+        user, "totp", lambda: Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    )
+
+
 class MFARequiredMiddleware:
     """People whose roles reach people's records use the site only once two-factor authentication is on.
 
@@ -99,7 +107,7 @@ class MFARequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.open_prefixes)
             and roles.reaches_records(user)
-            and not Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+            and not has_totp(user)
         ):
             if request.method not in ("GET", "HEAD"):
                 context = {"reason": MFA_SETUP_NEEDED, "mfa_setup_url": reverse("mfa_activate_totp")}

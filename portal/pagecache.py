@@ -110,10 +110,11 @@ def connect_invalidation() -> None:
     page_unpublished.connect(page_tree_invalidate, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(page_tree_invalidate, dispatch_uid=f"{uid}.moved")
     # A signal's sender is the concrete class: every page type is connected, not only Page.
-    for model in (*get_page_models(), PageViewRestriction, Site):
+    # The team's contact details are kept under the page tree's generation too (TeamContactSettings.for_request).
+    for model in (*get_page_models(), PageViewRestriction, Site, TeamContactSettings):
         post_save.connect(page_tree_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(page_tree_invalidate, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")
-    for model in (Redirect, TrainingSession, TeamContactSettings, ForumEvent, ForumRSVP, ForumMembership):
+    for model in (Redirect, TrainingSession, ForumEvent, ForumRSVP, ForumMembership):
         post_save.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(page_cache_invalidate, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")
     m2m_changed.connect(

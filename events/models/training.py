@@ -253,6 +253,10 @@ class BookingStatus(models.TextChoices):
 class Booking(models.Model):
     """A person's place (or place in the queue) on a session."""
 
+    # A person's row points at nothing Wagtail's "usage" views report (pages, images, documents), and the
+    # reference index's rewrite on every save cost a booking or a scan several queries (issue 15).
+    wagtail_reference_index_ignore = True
+
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings")
     status = models.CharField(max_length=20, choices=BookingStatus.choices)
@@ -303,6 +307,10 @@ class ColleagueInvitation(models.Model):
     and only then has a booking. Declined, withdrawn and expired invitations give the place
     back. Nothing here is an account: the invitation knows an email address, not a person.
     """
+
+    # A person's row points at nothing Wagtail's "usage" views report (pages, images, documents), and the
+    # reference index's rewrite on every save cost a booking or a scan several queries (issue 15).
+    wagtail_reference_index_ignore = True
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
@@ -356,6 +364,10 @@ class Attendance(models.Model):
     A mark taken back on the desk is kept (``undone_at``, ``undone_by``) with its certificate code,
     so the code is never given again; ``objects`` leaves such marks out, ``history`` has them all.
     """
+
+    # A person's row points at nothing Wagtail's "usage" views report (pages, images, documents), and the
+    # reference index's rewrite on every save cost a booking or a scan several queries (issue 15).
+    wagtail_reference_index_ignore = True
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
     booking = models.OneToOneField(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance")
