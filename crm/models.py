@@ -234,6 +234,7 @@ class OutboxStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent: no longer applies"
 
 
 class OutboxMessage(models.Model):
@@ -243,6 +244,12 @@ class OutboxMessage(models.Model):
     sends due rows through the real transport, retrying with backoff, so a mail server that is down
     never turns a booking or a sign-up into an error. Attachments keep their bytes (base64) with
     their file names and types, so an invite.ics goes out exactly as it was made.
+
+    A message may be stored *to be built*: ``builder`` names a function and ``builder_kwargs`` its
+    arguments (``crm.outbox.outbox_defer``). The sender calls it when the message is due, stores what it
+    built on the row, then sends it; so a booking's request stores one small row instead of drawing a
+    ticket and a calendar file (issue 15). A builder that answers None (the booking was cancelled
+    first) marks the row *skipped*.
     """
 
     from_email = models.CharField(max_length=500)
@@ -255,6 +262,9 @@ class OutboxMessage(models.Model):
     html_body = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)  # [{"filename", "mimetype", "content_base64"}]
     headers = models.JSONField(default=dict, blank=True)
+    builder = models.CharField(max_length=200, blank=True)
+    builder_kwargs = models.JSONField(default=dict, blank=True)
+    built = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

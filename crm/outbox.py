@@ -16,6 +16,11 @@ sees committed rows) never sends news of a change that was rolled back.
 
 ``OUTBOX_SEND_AT_ONCE`` (tests) sends each message as soon as the storing transaction
 commits, through the same code, so a transport failure there is recorded and retried, never raised.
+
+``outbox_defer`` stores a message *to be built* by the sender (a builder's dotted path and its
+arguments): what is costly to make - a ticket's QR code, a calendar file, templates - is made by
+``send_outbox``, not inside the request that caused it (issue 15). With any other EMAIL_BACKEND
+(Django's locmem in tests, a development console) the message is built and sent at once instead.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import OutboxMessage, OutboxStatus
 
@@ -66,9 +72,8 @@ def _attachment(attachment) -> dict:
     }
 
 
-def outbox_store(*, messages: Iterable[EmailMessage]) -> list[OutboxMessage]:
-    """Store each message as a queued outbox row, due now; its attachments keep their bytes, names and types."""
-    now = timezone.now()
+def _rows(messages: Iterable[EmailMessage], *, now: dt.datetime) -> list[OutboxMessage]:
+    """Each message as an unsaved queued row, due ``now``; its attachments keep their bytes, names and types."""
     rows = []
     for message in messages:
         html = next(
@@ -89,7 +94,75 @@ def outbox_store(*, messages: Iterable[EmailMessage]) -> list[OutboxMessage]:
                 next_attempt_at=now,
             )
         )
-    return OutboxMessage.objects.bulk_create(rows)
+    return rows
+
+
+def outbox_store(*, messages: Iterable[EmailMessage]) -> list[OutboxMessage]:
+    """Store each message as a queued outbox row, due now; its attachments keep their bytes, names and types."""
+    return OutboxMessage.objects.bulk_create(_rows(messages, now=timezone.now()))
+
+
+OUTBOX_BACKEND = "crm.outbox.OutboxBackend"
+
+
+def _send_at_once_on_commit(rows: Sequence[OutboxMessage]) -> None:
+    if getattr(settings, "OUTBOX_SEND_AT_ONCE", False):
+        # Once the change that queued them commits (at once outside a transaction): a rolled-back
+        # change sends nothing, exactly as with the sender command.
+        pks = [row.pk for row in rows]
+        transaction.on_commit(lambda: outbox_send_due(only=pks))
+
+
+def outbox_defer(*, builder: str, kwargs: dict, to: Sequence[str], subject: str) -> OutboxMessage | None:
+    """Queue an email that the sender builds when it is due: ``import_string(builder)(**kwargs)`` returns the
+    EmailMessage, or None when it no longer applies. ``to`` and ``subject`` are what the team sees in the
+    outbox until then. ``kwargs`` must be JSON (ids, not objects).
+
+    When the outbox is not the EMAIL_BACKEND (tests' locmem, a console), builds and sends at once instead.
+    """
+    if settings.EMAIL_BACKEND != OUTBOX_BACKEND:
+        message = import_string(builder)(**kwargs)
+        if message is not None:
+            message.send()
+        return None
+    row = OutboxMessage.objects.create(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        subject=str(subject)[:1000],
+        builder=builder,
+        builder_kwargs=kwargs,
+        built=False,
+        next_attempt_at=timezone.now(),
+    )
+    _send_at_once_on_commit([row])
+    return row
+
+
+def _build(row: OutboxMessage) -> bool:
+    """Build a deferred row's message and store it on the row; False when the builder says it no longer applies."""
+    message = import_string(row.builder)(**row.builder_kwargs)
+    if message is None:
+        return False
+    [stored] = _rows([message], now=row.next_attempt_at)
+    for name in ("from_email", "to", "cc", "bcc", "reply_to", "subject", "body", "html_body", "attachments", "headers"):
+        setattr(row, name, getattr(stored, name))
+    row.built = True
+    row.save(
+        update_fields=[
+            "from_email",
+            "to",
+            "cc",
+            "bcc",
+            "reply_to",
+            "subject",
+            "body",
+            "html_body",
+            "attachments",
+            "headers",
+            "built",
+        ]
+    )
+    return True
 
 
 def email_message(row: OutboxMessage) -> EmailMultiAlternatives:
@@ -117,10 +190,16 @@ def transport():
     return get_connection(getattr(settings, "OUTBOX_TRANSPORT_BACKEND", None), fail_silently=False)
 
 
-def _attempt(row: OutboxMessage, *, now: dt.datetime) -> bool:
-    """One try at sending a locked row; records success, or the error and when to try next. True if sent."""
+def _attempt(row: OutboxMessage, *, now: dt.datetime) -> bool | None:
+    """One try at building (if deferred) and sending a locked row; records success, or the error and when to
+    try next. True if sent, False if not, None if its builder said it no longer applies (skipped)."""
     row.attempts += 1
     try:
+        if not row.built and not _build(row):
+            row.status = OutboxStatus.SKIPPED
+            row.sent_at = timezone.now()  # when it was dealt with: purged with the sent ones
+            row.save(update_fields=["attempts", "status", "sent_at"])
+            return None
         transport().send_messages([email_message(row)])
     except Exception as error:  # any transport failure is recorded on the row, never raised
         row.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
@@ -162,23 +241,25 @@ def outbox_send_due(*, now: dt.datetime | None = None, limit: int = 500, only: S
             row = _lock_next_due(now=now, only=only)
             if row is None:
                 break
-            counts["sent" if _attempt(row, now=now) else "not_sent"] += 1
+            outcome = _attempt(row, now=now)
+            if outcome is not None:
+                counts["sent" if outcome else "not_sent"] += 1
     return counts
 
 
 def outbox_retry(*, message: OutboxMessage) -> None:
     """Put a failed or waiting message back in the queue, due now, with a fresh run of tries (the team's "Retry now")."""
-    if message.status == OutboxStatus.SENT:
+    if message.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED):
         return
-    OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxStatus.SENT).update(
+    OutboxMessage.objects.filter(pk=message.pk, status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).update(
         status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
     )
 
 
 def outbox_purge_sent(*, older_than: dt.timedelta) -> int:
-    """Delete sent messages older than ``older_than``: their bodies hold names and one-time links."""
+    """Delete sent (and skipped) messages older than ``older_than``: their bodies hold names and one-time links."""
     deleted, _ = OutboxMessage.objects.filter(
-        status=OutboxStatus.SENT, sent_at__lt=timezone.now() - older_than
+        status__in=[OutboxStatus.SENT, OutboxStatus.SKIPPED], sent_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
 
@@ -201,9 +282,5 @@ class OutboxBackend(BaseEmailBackend):
                 raise
             logger.exception("Could not store %s email(s) in the outbox", len(messages))
             return 0
-        if getattr(settings, "OUTBOX_SEND_AT_ONCE", False):
-            # Once the change that queued them commits (at once outside a transaction): a rolled-back
-            # change sends nothing, exactly as with the sender command.
-            pks = [row.pk for row in rows]
-            transaction.on_commit(lambda: outbox_send_due(only=pks))
+        _send_at_once_on_commit(rows)
         return len(rows)

@@ -53,7 +53,7 @@ register_permission_policy(OutboxMessage, POLICY, exact_class=True)
 class OutboxIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status != OutboxStatus.SENT:
+        if instance.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED):
             buttons.append(
                 MenuItem("Retry now", url=reverse("outbox:retry", args=[instance.pk]), icon_name="rotate", priority=5)
             )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm import roles
+from crm.outbox import outbox_defer
 
 from . import calendar
 from .compliance import expiry_date, last_valid_day
@@ -39,7 +40,11 @@ def ticket_link(booking: Booking) -> str:
     return absolute_url(reverse("events:ticket", args=[booking.ticket_token]))
 
 
-def _send(
+def _subject(booking: Booking, subject: str) -> str:
+    return f"{subject}: {booking.session.name}, {timezone.localtime(booking.session.starts_at):%-d %B %Y}"
+
+
+def _message(
     booking: Booking,
     template: str,
     subject: str,
@@ -48,7 +53,7 @@ def _send(
     method: str = "REQUEST",
     ticket: bool = False,
     **extra,
-):
+) -> EmailMessage:
     session = booking.session
     # The online joining link is for people with a place: never the waiting list, never after a cancellation.
     has_place = booking.status == BookingStatus.CONFIRMED and not session.is_cancelled
@@ -71,7 +76,7 @@ def _send(
     }
     body = render_to_string(f"events/email/{template}.txt", context)
     message = EmailMessage(
-        subject=f"{subject}: {session.name}, {context['starts']:%-d %B %Y}",
+        subject=_subject(booking, subject),
         body=body,
         from_email=sender(context),
         to=[booking.user.email],
@@ -82,19 +87,64 @@ def _send(
     if ticket:
         # The ticket travels with the email so it works at the door without signing in or a signal.
         message.attach("ticket.png", qr_png(context["ticket_url"]), "image/png")
-    message.send()
+    return message
+
+
+def _send(booking: Booking, template: str, subject: str, **options) -> None:
+    _message(booking, template, subject, **options).send()
+
+
+# --- Built by the outbox's sender, not in the request (issue 15) ------------------------------------
+# A booking, a place come up and a session's change are told with a ticket (a QR code), a calendar file
+# and templates: stored in the outbox as "to be built" (crm.outbox.outbox_defer), and built by
+# send_outbox from the booking as it is then. Each answers None when its news no longer holds (the
+# booking was cancelled, or is no longer on the waiting list), and nothing is sent.
+
+SUBJECTS = {
+    "booking_confirmed": "Your place is booked",
+    "booking_waiting": "You are on the waiting list",
+    "booking_promoted": "A place has come up for you",
+    "session_changed": "Session details changed",
+}
+STILL_TRUE = {
+    "booking_confirmed": {BookingStatus.CONFIRMED},
+    "booking_promoted": {BookingStatus.CONFIRMED},
+    "booking_waiting": {BookingStatus.WAITING},
+    "session_changed": {BookingStatus.CONFIRMED, BookingStatus.WAITING},
+}
+
+
+def booking_email(*, kind: str, booking_id: int) -> EmailMessage | None:
+    """The outbox's builder: the email of ``kind`` about booking ``booking_id``, or None if it no longer applies."""
+    booking = Booking.objects.select_related("session", "session__course", "user").filter(pk=booking_id).first()
+    if booking is None or booking.status not in STILL_TRUE[kind]:
+        return None
+    subject = SUBJECTS[kind]
+    if kind == "booking_waiting":
+        return _message(booking, kind, subject, position=waiting_positions([booking])[booking.pk])
+    ticket = kind in ("booking_confirmed", "booking_promoted")
+    return _message(booking, kind, subject, ics=calendar.invitation(booking), ticket=ticket)
+
+
+def _deferred(booking: Booking, kind: str) -> None:
+    outbox_defer(
+        builder="events.emails.booking_email",
+        kwargs={"kind": kind, "booking_id": booking.pk},
+        to=[booking.user.email],
+        subject=_subject(booking, SUBJECTS[kind]),
+    )
 
 
 def booking_confirmed(booking: Booking) -> None:
-    _send(booking, "booking_confirmed", "Your place is booked", ics=calendar.invitation(booking), ticket=True)
+    _deferred(booking, "booking_confirmed")
 
 
 def booking_waiting(booking: Booking) -> None:
-    _send(booking, "booking_waiting", "You are on the waiting list", position=waiting_positions([booking])[booking.pk])
+    _deferred(booking, "booking_waiting")
 
 
 def booking_promoted(booking: Booking) -> None:
-    _send(booking, "booking_promoted", "A place has come up for you", ics=calendar.invitation(booking), ticket=True)
+    _deferred(booking, "booking_promoted")
 
 
 def booking_cancelled(booking: Booking, *, was_confirmed: bool) -> None:
@@ -103,7 +153,7 @@ def booking_cancelled(booking: Booking, *, was_confirmed: bool) -> None:
 
 
 def session_changed(booking: Booking) -> None:
-    _send(booking, "session_changed", "Session details changed", ics=calendar.invitation(booking))
+    _deferred(booking, "session_changed")
 
 
 def session_cancelled(booking: Booking, was_confirmed: bool) -> None:

@@ -66,7 +66,14 @@ def can_run_checkin(user, session: TrainingSession) -> bool:
         return False
     if is_team(user):
         return True
-    return roles.has_role(user, roles.TRAINER) and session.trainers.filter(pk=user.pk).exists()
+    if not roles.has_role(user, roles.TRAINER):
+        return False
+    # Asked up to three times by one scan (the page, the ticket, the mark): answered once per request,
+    # kept on the user object, which lives for one request.
+    runs = user.__dict__.setdefault("_runs_sessions", {})
+    if session.pk not in runs:
+        runs[session.pk] = session.trainers.filter(pk=user.pk).exists()
+    return runs[session.pk]
 
 
 def _require_runner(user, session: TrainingSession) -> None:
@@ -142,6 +149,7 @@ def attendance_record(
     method: str = AttendanceMethod.REGISTER,
     when: dt.datetime | None = None,
     self_declared: bool = False,
+    session_locked: bool = False,
     **walk_in,
 ) -> tuple[Attendance, bool]:
     """Mark someone present at a session. Idempotent: a second mark returns the first, unchanged.
@@ -157,7 +165,9 @@ def attendance_record(
     """
     # Two marks at once (a double tap, the ticket scan and the register): the lock makes the second
     # wait, then find the first's row below, instead of both inserting and one failing a constraint.
-    _lock(session)
+    # ``session_locked``: the caller holds it already, in this transaction.
+    if not session_locked:
+        _lock(session)
     now = timezone.now()
     if booking is not None:
         user = booking.user
@@ -251,18 +261,24 @@ def ticket_check_in(
     Called only from a POST (the ticket page's button, the desk's scanner):
     opening a ticket's address marks nobody.
     """
-    booking = Booking.objects.select_related("session", "session__course", "user").filter(ticket_token=token).first()
+    booking = Booking.objects.select_related("user").filter(ticket_token=token).first()
     if booking is None:
         raise CheckInError("ticket_unknown")
     if session is not None and booking.session_id != session.pk:
-        raise CheckInError("wrong_session", session=str(booking.session))
-    _require_runner(by, booking.session)
+        other = TrainingSession.objects.select_related("course").get(pk=booking.session_id)
+        raise CheckInError("wrong_session", session=str(other))
+    # The session is read once, under the lock below; the scanner's right to run it needs only its id.
+    if not can_run_checkin(by, session or TrainingSession(pk=booking.session_id)):
+        refused = TrainingSession.objects.select_related("course").get(pk=booking.session_id)
+        raise CheckInError("not_your_session", session=str(refused))
     with transaction.atomic():
-        locked = _lock(booking.session)
+        locked = _lock(TrainingSession(pk=booking.session_id))
         booking.refresh_from_db(fields=["status"])
         booking.session = locked
         ticket_check(booking=booking, by=by, now=now)
-        attendance, created = attendance_record(session=locked, booking=booking, by=by, method=AttendanceMethod.TICKET)
+        attendance, created = attendance_record(
+            session=locked, booking=booking, by=by, method=AttendanceMethod.TICKET, session_locked=True
+        )
     return CheckInResult(attendance, created)
 
 

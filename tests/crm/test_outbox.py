@@ -88,6 +88,12 @@ def test_booking_answers_success_with_the_mail_server_down_and_its_email_waits(c
     assert Booking.objects.get(user=person, session=session).status == BookingStatus.CONFIRMED
     [queued] = OutboxMessage.objects.filter(to=[person.email])
     assert queued.status == OutboxStatus.QUEUED and queued.subject.startswith("Your place is booked")
+    # Stored to be built by the sender (issue 15): the request drew no ticket and made no calendar file.
+    assert not queued.built and queued.builder == "events.emails.booking_email" and queued.attachments == []
+    # The sender builds it, keeps what it built, and fails to send it: it waits for the next try.
+    assert outbox_send_due() == {"sent": 0, "not_sent": 1}
+    queued.refresh_from_db()
+    assert queued.built and queued.status == OutboxStatus.QUEUED and queued.attempts == 1
     assert {a["filename"] for a in queued.attachments} == {"invite.ics", "ticket.png"}
     # My training shows the booking as on any other day.
     page = client.get(reverse("events:my_training"))
