@@ -171,6 +171,15 @@ def role_names(user) -> frozenset[str]:
     return cached
 
 
+def view_restrictions(page) -> list:
+    """A page's view restrictions (its own and its ancestors'), read once per page object: the serving
+    hook, the booking rule and the page's "who is this for" each ask (issue 15)."""
+    cached = page.__dict__.get("_view_restrictions")
+    if cached is None:
+        cached = page.__dict__["_view_restrictions"] = list(page.get_view_restrictions())
+    return cached
+
+
 def has_role(user, *roles: str) -> bool:
     """True when the user holds any of ``roles``. The team admin and superusers hold all."""
     if not user.is_authenticated:

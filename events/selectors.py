@@ -300,7 +300,7 @@ class RollLine:
         """The account: the booking's, else the walk-in's if they have one (None for a walk-in without)."""
         return self.booking.user if self.booking is not None else self.attendance.user
 
-    @property
+    @cached_property  # a desk row shows it several times; 200 rows (issue 15)
     def name(self) -> str:
         if self.booking is not None:
             return self.booking.user.get_full_name() or self.booking.user.email

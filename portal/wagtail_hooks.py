@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
+from crm import roles
+
 
 @hooks.register("before_serve_page")
 def refuse_signed_in_people_outside_a_pages_groups(page, request, serve_args, serve_kwargs):
@@ -15,7 +17,7 @@ def refuse_signed_in_people_outside_a_pages_groups(page, request, serve_args, se
     """
     if not request.user.is_authenticated:
         return None
-    for restriction in page.get_view_restrictions():
+    for restriction in roles.view_restrictions(page):
         if restriction.restriction_type == PageViewRestriction.GROUPS and not restriction.accept_request(request):
             # The refusal page (portal.views.permission_denied) says who the page is for.
             request.view_restriction_groups = [group.name for group in restriction.groups.all()]

@@ -85,7 +85,7 @@ class CoursePage(RoutablePageMixin, Page):
     def eligible_group_names(self) -> set[str] | None:
         """Group names a view restriction limits booking to, or None when anyone may book."""
         names: set[str] = set()
-        for restriction in self.get_view_restrictions():
+        for restriction in roles.view_restrictions(self):
             if restriction.restriction_type == PageViewRestriction.GROUPS:
                 names.update(restriction.groups.values_list("name", flat=True))
         return names or None
@@ -93,7 +93,7 @@ class CoursePage(RoutablePageMixin, Page):
     def view_restriction_for(self, request) -> tuple[str, bool]:
         """Who a course restricted to some roles is for ("elected Members"; "" when anyone may open it),
         and whether this request may open its page - the test Wagtail's restriction itself applies."""
-        restrictions = [r for r in self.get_view_restrictions() if r.restriction_type == PageViewRestriction.GROUPS]
+        restrictions = [r for r in roles.view_restrictions(self) if r.restriction_type == PageViewRestriction.GROUPS]
         if not restrictions:
             return "", True
         names = {group.name for restriction in restrictions for group in restriction.groups.all()}

@@ -116,6 +116,13 @@ class Command(BaseCommand):
         home = Site.objects.get(is_default_site=True).root_page
         stock = home.add_child(instance=Page(title="A stock Wagtail page", slug="bench-stock-wagtail-page"))
         fixtures.urls["stock Wagtail page (uncached)"] = stock.url
+        # A reference for the admin's session list: Wagtail's own Redirects listing, stock, with as many rows
+        # (20, a page of either), so the cost of Wagtail's admin itself is seen beside ours.
+        from django.urls import reverse
+        from wagtail.contrib.redirects.models import Redirect
+
+        Redirect.objects.bulk_create(Redirect(old_path=f"/bench-old-page-{n}", redirect_link="/") for n in range(20))
+        fixtures.urls["stock Wagtail admin list (redirects, team)"] = reverse("wagtailredirects:index")
         return fixtures
 
     def pages(self, options, port: int, fixtures: bench.Fixtures) -> list[str]:
@@ -135,6 +142,12 @@ class Command(BaseCommand):
             ("My training (signed in)", fixtures.urls["My training (signed in)"], fixtures.learner_cookie, "get"),
             ("check-in desk (trainer)", fixtures.urls["check-in desk (trainer)"], fixtures.trainer_cookie, "get"),
             ("admin session list (team)", fixtures.urls["admin session list (team)"], fixtures.team_cookie, "get"),
+            (
+                "stock Wagtail admin list (redirects, team)",
+                fixtures.urls["stock Wagtail admin list (redirects, team)"],
+                fixtures.team_cookie,
+                "get",
+            ),
             ("ticket scan (POST)", fixtures.scan_path, fixtures.trainer_cookie, "scan"),
             ("booking (POST)", fixtures.book_path, "", "book"),
         ]
