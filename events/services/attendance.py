@@ -272,7 +272,7 @@ def ticket_check_in(
         refused = TrainingSession.objects.select_related("course").get(pk=booking.session_id)
         raise CheckInError("not_your_session", session=str(refused))
     with transaction.atomic():
-        locked = _lock(TrainingSession(pk=booking.session_id))
+        locked = _lock(TrainingSession(pk=booking.session_id), related=False)
         booking.refresh_from_db(fields=["status"])
         booking.session = locked
         ticket_check(booking=booking, by=by, now=now)

@@ -37,12 +37,13 @@ def _when(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%H:%M on %-d %B %Y")
 
 
-def _lock(session: TrainingSession) -> TrainingSession:
-    return (
-        TrainingSession.objects.select_for_update(of=("self",))
-        .select_related("course", "organisation")
-        .get(pk=session.pk)
-    )
+def _lock(session: TrainingSession, *, related: bool = True) -> TrainingSession:
+    """The session's row, locked for this transaction; with its course and organisation unless ``related`` is False
+    (a ticket scan needs neither: the course is a page, and reading one is most of a lock's cost)."""
+    sessions = TrainingSession.objects.select_for_update(of=("self",))
+    if related:
+        sessions = sessions.select_related("course", "organisation")
+    return sessions.get(pk=session.pk)
 
 
 def _check_bookable(session: TrainingSession, user, *, booked_by) -> None:

@@ -151,7 +151,7 @@ def desk_mark_view(request, pk):
 @require_POST
 def desk_scan(request, pk):
     """The desk's camera scanner sends each ticket it reads; the answer is what the trainer sees, green or red."""
-    session = runnable_session(request, pk)
+    session = runnable_session(request, pk, related=False)
     token = request.POST.get("token", "").strip().rstrip("/").rsplit("/", 1)[-1]
     try:
         result = ticket_check_in(token=token, by=request.user, session=session)

@@ -14,11 +14,15 @@ class NotSignedIn(Exception):
     """Raised to send an anonymous visitor to sign in; ``runner_view`` turns it into the redirect."""
 
 
-def runnable_session(request, pk: int) -> TrainingSession:
-    """The session ``pk`` if the signed-in user runs it; 404 if it does not exist, 403 if it is not theirs."""
+def runnable_session(request, pk: int, *, related: bool = True) -> TrainingSession:
+    """The session ``pk`` if the signed-in user runs it; 404 if it does not exist, 403 if it is not theirs.
+
+    ``related=False`` reads the session's own row only (the scanner's answer names neither course nor organisation).
+    """
     if not request.user.is_authenticated:
         raise NotSignedIn
-    session = get_object_or_404(TrainingSession.objects.select_related("course", "organisation"), pk=pk)
+    sessions = TrainingSession.objects.select_related("course", "organisation") if related else TrainingSession.objects
+    session = get_object_or_404(sessions, pk=pk)
     if not can_run_checkin(request.user, session):
         raise PermissionDenied("Only this session's trainers and the Prevent team can use this page.")
     return session

@@ -41,7 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.results = []
         try:
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            # Production's email wiring: each message is stored in the outbox (a booking's to be built by the
+            # sender), inside the transaction that is rolled back - nothing is kept and nothing is sent.
+            with override_settings(EMAIL_BACKEND="crm.outbox.OutboxBackend", OUTBOX_SEND_AT_ONCE=False):
                 with transaction.atomic():
                     self.run(options)
                     raise Rollback
