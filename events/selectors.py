@@ -182,10 +182,14 @@ def my_training(*, user) -> MyTraining:
         .order_by("session__starts_at")
     )
     positions = waiting_positions(upcoming)
-    present = set(
-        Attendance.objects.filter(
-            _same_person(user), session_id__in=[booking.session_id for booking in upcoming]
-        ).values_list("session_id", flat=True)
+    present = (
+        set(
+            Attendance.objects.filter(
+                _same_person(user), session_id__in=[booking.session_id for booking in upcoming]
+            ).values_list("session_id", flat=True)
+        )
+        if upcoming
+        else set()  # nothing to ask about: no query (issue 15)
     )
     for booking in upcoming:
         booking.position = positions.get(booking.pk)
@@ -202,7 +206,7 @@ def my_training(*, user) -> MyTraining:
         attendance.has_certificate = attendance.pk in certified
     course_ids = set(LessonProgress.objects.filter(user=user).values_list("lesson__page_id", flat=True))
     courses = []
-    for course in CoursePage.objects.filter(pk__in=course_ids).live().order_by("title"):
+    for course in CoursePage.objects.filter(pk__in=course_ids).live().order_by("title") if course_ids else []:
         courses.append((course, lesson_progress_for(user=user, course=course)))
     return MyTraining(
         upcoming=upcoming,
@@ -225,7 +229,9 @@ def invitations_sent(*, lead) -> list:
 
 
 def _mark_present(bookings: list[Booking]) -> None:
-    """Set ``present`` on each booking: its person was marked present at its session. One query."""
+    """Set ``present`` on each booking: its person was marked present at its session. One query (none for no bookings)."""
+    if not bookings:
+        return
     sessions = {booking.session_id for booking in bookings}
     marks = Attendance.objects.filter(session_id__in=sessions).values_list(
         "session_id", "booking_id", "user_id", "email"
