@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -54,15 +55,22 @@ register_permission_policy(ExternalCertificate, PolicyWithout(ExternalCertificat
 
 class SessionIndexView(ExportIndexView):
     def get_base_queryset(self):
-        # Attendance is what counts: each session shows how many were marked present.
+        # Attendance is what counts: each session shows how many were marked present (marks taken back: history).
+        present = (
+            Attendance.objects.filter(session=OuterRef("pk"), undone_at__isnull=True)
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             super()
             .get_base_queryset()
             # The course column: one join, not a page query per row (issue 15).
             .select_related("course")
-            .annotate(
-                present=Count("attendances", filter=Q(attendances__undone_at__isnull=True))  # marks taken back: history
-            )
+            # Counted for the page's rows only (a subquery per row shown), not by grouping every session's
+            # attendances before the page is cut: at national scale that was seconds (issue 15).
+            .annotate(present=Coalesce(Subquery(present), 0))
         )
 
     def get_list_more_buttons(self, instance):

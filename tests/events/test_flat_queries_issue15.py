@@ -88,3 +88,15 @@ def test_admin_session_list_is_flat_in_sessions(client, wrap, team_admin):
     other = CoursePageFactory(title="Another course")
     sessions(other, 1000, days=6)
     assert queries(client, url) == few
+
+
+def test_admin_session_list_counts_each_sessions_standing_marks_for_its_rows(client, wrap, team_admin):
+    """The Present column is counted per row shown (a subquery), and a mark taken back is not counted."""
+    [busy, quiet, empty] = sessions(wrap, 3, days=-2)
+    people_marked = people("present", 3)
+    Attendance.objects.bulk_create(Attendance(session=busy, user=person) for person in people_marked)
+    Attendance.objects.bulk_create([Attendance(session=quiet, user=people_marked[0])])
+    Attendance.history.filter(session=busy, user=people_marked[2]).update(undone_at=timezone.now())
+    client.force_login(team_admin)
+    rows = client.get(reverse("sessions:index") + "?ordering=-present").context["object_list"]
+    assert [(session.pk, session.present) for session in rows] == [(busy.pk, 2), (quiet.pk, 1), (empty.pk, 0)]
