@@ -372,7 +372,16 @@ def wrk_run(
     cookie: str = "",
     csrf: str = "",
 ) -> Load:
-    command = [shutil.which("wrk") or "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # A 10 s timeout, not wrk's 2 s: a slow page queued behind 15 others is slow, not an error.
+    command = [
+        shutil.which("wrk") or "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     environment = dict(os.environ)
