@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from portal import bench
 
@@ -84,6 +85,11 @@ class Command(BaseCommand):
         call_command("collectstatic", verbosity=0, interactive=False)
         call_command("seed_demo", verbosity=0)
         fixtures = self.fixtures(options)
+        # Planner statistics for what the fixtures just made (thousands of people, bookings, tickets), as
+        # autovacuum would give a live site: measured without them, the services' compliance counts took
+        # 1.7 s instead of 0.2 s on plans made for empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         lines: list[str] = [
             f"# Benchmark, {dt.date.today():%Y-%m-%d}",
             "",
