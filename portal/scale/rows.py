@@ -133,7 +133,15 @@ class _NoStyle:
         return lambda text: text
 
 
-TABLES = (Attendance, FeedbackRequest, FeedbackResponse, TrainingSession, User, OutreachVisit)
+TABLES = (
+    Attendance,
+    FeedbackRequest,
+    FeedbackResponse,
+    TrainingSession,
+    TrainingSession.trainers.through,  # one or two trainers a session: as many rows as sessions, and more
+    User,
+    OutreachVisit,
+)
 
 
 def tidy() -> float:
