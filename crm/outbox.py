@@ -195,11 +195,14 @@ def _attempt(row: OutboxMessage, *, now: dt.datetime) -> bool | None:
     try next. True if sent, False if not, None if its builder said it no longer applies (skipped)."""
     row.attempts += 1
     try:
-        if not row.built and not _build(row):
-            row.status = OutboxStatus.SKIPPED
-            row.sent_at = timezone.now()  # when it was dealt with: purged with the sent ones
-            row.save(update_fields=["attempts", "status", "sent_at"])
-            return None
+        if not row.built:
+            with transaction.atomic():  # a builder's database error rolls back to here; the row records it below
+                applies = _build(row)
+            if not applies:
+                row.status = OutboxStatus.SKIPPED
+                row.sent_at = timezone.now()  # when it was dealt with: purged with the sent ones
+                row.save(update_fields=["attempts", "status", "sent_at"])
+                return None
         transport().send_messages([email_message(row)])
     except Exception as error:  # any transport failure is recorded on the row, never raised
         row.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
