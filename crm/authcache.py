@@ -8,8 +8,8 @@ they are kept in the shared cache (Redis in production) under an *auth generatio
 those changes bumps the generation: every kept answer, for everyone, on every web process, is
 stale at once (issue 15). An answer is also never kept longer than ``KEEP_SECONDS``.
 
-The generation starts from the clock, never from 1: if Redis loses the key (a restart, an
-eviction), the new generation cannot be one that answers were kept under before.
+The generation is ``crm.generations``' (the page cache's mechanism): it starts from the clock, so a key
+Redis loses cannot come back as one that answers were kept under before.
 
 Changes made with ``QuerySet.update()`` or raw SQL send no signal: call ``auth_cache_invalidate()``
 after them. Saving an account changes nothing kept (the superuser flag is part of the permissions'
@@ -19,13 +19,13 @@ people, or signing them in, leaves everyone else's answers kept.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import transaction
+
+from .generations import generation, generations_invalidate
 
 GENERATION_KEY = "auth:generation"
 KEEP_SECONDS = 600
@@ -33,34 +33,15 @@ KEEP_SECONDS = 600
 T = TypeVar("T")
 
 
-def _fresh() -> int:
-    return time.time_ns() // 1000
-
-
 def auth_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _fresh(), timeout=None)
-        generation = cache.get(GENERATION_KEY) or _fresh()
-    return generation
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # gone from the cache: a new start from the clock is past every old one
-        cache.set(GENERATION_KEY, _fresh(), timeout=None)
+    return generation(GENERATION_KEY)
 
 
 def auth_cache_invalidate(*_args, **_kwargs) -> None:
-    """Make every kept role, permission and two-factor answer stale: now, and again on commit.
-
-    Now, so the rest of this request sees the change; on commit, so an answer another request read
-    between the change and its commit (still the old one) is not kept as current. Takes and ignores
-    any arguments, so it can be connected to signals as it is.
+    """Make every kept role, permission and two-factor answer stale: now, and again on commit
+    (``crm.generations``). Takes and ignores any arguments, so it can be connected to signals as it is.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    generations_invalidate(GENERATION_KEY)
 
 
 def auth_cached(user, what: str, compute: Callable[[], T]) -> T:
