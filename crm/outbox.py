@@ -138,30 +138,20 @@ def outbox_defer(*, builder: str, kwargs: dict, to: Sequence[str], subject: str)
     return row
 
 
+# What a built message puts on its row (``_rows``): a deferred row gets them when it is built.
+MESSAGE_FIELDS = ("from_email", "to", "cc", "bcc", "reply_to", "subject", "body", "html_body", "attachments", "headers")
+
+
 def _build(row: OutboxMessage) -> bool:
     """Build a deferred row's message and store it on the row; False when the builder says it no longer applies."""
     message = import_string(row.builder)(**row.builder_kwargs)
     if message is None:
         return False
     [stored] = _rows([message], now=row.next_attempt_at)
-    for name in ("from_email", "to", "cc", "bcc", "reply_to", "subject", "body", "html_body", "attachments", "headers"):
+    for name in MESSAGE_FIELDS:
         setattr(row, name, getattr(stored, name))
     row.built = True
-    row.save(
-        update_fields=[
-            "from_email",
-            "to",
-            "cc",
-            "bcc",
-            "reply_to",
-            "subject",
-            "body",
-            "html_body",
-            "attachments",
-            "headers",
-            "built",
-        ]
-    )
+    row.save(update_fields=[*MESSAGE_FIELDS, "built"])
     return True
 
 

@@ -76,9 +76,16 @@ def can_run_checkin(user, session: TrainingSession) -> bool:
     return runs[session.pk]
 
 
+def _session_name(session_id: int) -> str:
+    """A session as refusals name it (its course and date), read only when a refusal needs it."""
+    return str(TrainingSession.objects.select_related("course").get(pk=session_id))
+
+
 def _require_runner(user, session: TrainingSession) -> None:
+    """Refuse anyone who does not run ``session``; it may be an unread ``TrainingSession(pk=...)``."""
     if not can_run_checkin(user, session):
-        raise CheckInError("not_your_session", session=str(session))
+        name = str(session) if session.course_id else _session_name(session.pk)
+        raise CheckInError("not_your_session", session=name)
 
 
 def checkin_window_check(session: TrainingSession, now: dt.datetime, *, closes: bool = True) -> None:
@@ -265,12 +272,9 @@ def ticket_check_in(
     if booking is None:
         raise CheckInError("ticket_unknown")
     if session is not None and booking.session_id != session.pk:
-        other = TrainingSession.objects.select_related("course").get(pk=booking.session_id)
-        raise CheckInError("wrong_session", session=str(other))
+        raise CheckInError("wrong_session", session=_session_name(booking.session_id))
     # The session is read once, under the lock below; the scanner's right to run it needs only its id.
-    if not can_run_checkin(by, session or TrainingSession(pk=booking.session_id)):
-        refused = TrainingSession.objects.select_related("course").get(pk=booking.session_id)
-        raise CheckInError("not_your_session", session=str(refused))
+    _require_runner(by, session or TrainingSession(pk=booking.session_id))
     with transaction.atomic():
         locked = _lock(TrainingSession(pk=booking.session_id), related=False)
         booking.refresh_from_db(fields=["status"])

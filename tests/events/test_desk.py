@@ -251,6 +251,17 @@ def test_ticket_scan_for_the_desk_session_refuses_another_sessions_ticket(
     with pytest.raises(CheckInError) as wrong:
         ticket_check_in(token=booking.ticket_token, by=trainer, session=today_session)
     assert wrong.value.code == "wrong_session"
+    assert wrong.value.message == MESSAGES["wrong_session"].format(session=str(other))
+
+
+def test_a_ticket_scanned_by_someone_who_does_not_run_its_session_is_refused_naming_it(today_session, make_user):
+    booking = booking_create(session=today_session, user=make_user())
+    for outsider in (make_user(roles.TRAINER), make_user(roles.LEARNER)):
+        with pytest.raises(CheckInError) as refused:
+            ticket_check_in(token=booking.ticket_token, by=outsider)
+        assert refused.value.code == "not_your_session"
+        assert refused.value.message == MESSAGES["not_your_session"].format(session=str(today_session))
+    assert not Attendance.objects.filter(session=today_session).exists()
 
 
 def test_sessions_i_run_lists_only_my_sessions_and_is_for_trainers(
