@@ -269,8 +269,6 @@ class Command(BaseCommand):
             # As seed_scale does (and autovacuum would, later): without it the new rows' visibility map is
             # empty, index-only counts read the table, and the dashboard at 3 x 10^6 took twice as long.
             scale.tidy()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # and the small tables the seeding grew (wards, organisations, courses)
             timings = scale.time_reports()
             table.append(
                 f"| {timings['attendances']:,} | {timings['outreach_visits']:,} | "
