@@ -112,11 +112,31 @@ def phone_page(browser, live_server):
     context.close()
 
 
+# A page is still moving while it loads, while a message is fading in (Wagtail shows its
+# "created" message by a CSS transition once its script marks the page ready) or while any
+# animation that ends is running; axe reading colours mid-fade sees a half-transparent message.
+SETTLED = """() => document.readyState === 'complete'
+    && [...document.querySelectorAll('.messages > ul')].every(ul => getComputedStyle(ul).opacity === '1')
+    && document.getAnimations().every(a =>
+        a.playState !== 'running' || !isFinite(a.effect ? a.effect.getComputedTiming().endTime : Infinity))"""
+
+
+def settle(page, timeout: float = 5_000) -> None:
+    """Wait until the page has stopped moving (see SETTLED); after ``timeout`` ms, go on as it is."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(SETTLED, timeout=timeout)
+    except PlaywrightTimeoutError:
+        pass
+
+
 def inject_axe(page) -> None:
-    """Load axe-core (from npm) into the page through the DevTools protocol.
+    """Load axe-core (from npm) into the page through the DevTools protocol, once the page has settled.
 
     Not a <script> tag: the site's Content-Security-Policy refuses inline script, as it should.
     """
+    settle(page)
     page.evaluate("() => {" + AXE_JS.read_text(encoding="utf-8") + "\n}")
 
 

@@ -160,13 +160,7 @@ ADMIN_MINUTES = "Members reviewed hate-incident reporting across the borough and
 def admin_scan(page):
     """axe on an admin screen at desktop width; Wagtail's own known flaws (the Draftail editor) allowed."""
     path = urlsplit(page.url).path
-    # Wagtail's "created" message fades in: axe reads its colours once the animation has finished.
-    page.evaluate(
-        """() => Promise.race([
-            Promise.all(document.getAnimations().map(animation => animation.finished)),
-            new Promise(resolve => setTimeout(resolve, 2000)),
-        ])"""
-    )
+    # Wagtail's "created" message fades in: axe_scan waits for it (tests.conftest.settle).
     found = [str(violation) for violation in axe_scan(page, path) if not wagtail_allowed(violation)]
     assert found == [], path
 
