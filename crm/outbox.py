@@ -29,12 +29,14 @@ import base64
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -46,6 +48,8 @@ logger = logging.getLogger(__name__)
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 DEFAULT_MAX_ATTEMPTS = 6
 ERROR_LIMIT = 2000  # characters of the transport's error kept on the row
+DEFAULT_LATE_MINUTES = 10  # a message due this long ago and still queued: the sender is not running
+FAILED_SHOWN_DAYS = 7  # how long a message given up on keeps the dashboard's warning up
 
 
 def max_attempts() -> int:
@@ -255,6 +259,56 @@ def outbox_purge_sent(*, older_than: dt.timedelta) -> int:
         status__in=[OutboxStatus.SENT, OutboxStatus.SKIPPED], sent_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
+
+
+def late_after() -> dt.timedelta:
+    """How long past due a queued message may wait before the outbox counts as late (``OUTBOX_LATE_MINUTES``).
+
+    The sender runs every minute (cron) or every few seconds (``send_outbox --every``), so a due
+    message still queued ten minutes on means no sender is running, or it cannot keep up.
+    """
+    return dt.timedelta(minutes=getattr(settings, "OUTBOX_LATE_MINUTES", DEFAULT_LATE_MINUTES))
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    """What the team should know about the outbox: emails that should have gone and have not."""
+
+    late: int  # queued, due more than late_after() ago: the sender is not running
+    oldest_due: dt.datetime | None  # when the longest-waiting of those was due
+    retrying: int  # queued again after a failed try: the mail server refused or did not answer
+    failed: int  # given up on after every try, in the last FAILED_SHOWN_DAYS days
+    late_after: dt.timedelta
+
+    @property
+    def ok(self) -> bool:
+        return not (self.late or self.retrying or self.failed)
+
+
+def _late(now: dt.datetime) -> Q:
+    return Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now - late_after())
+
+
+def outbox_health(*, now: dt.datetime | None = None) -> OutboxHealth:
+    """The outbox's health for the team's dashboard, in one query over the rows not yet sent."""
+    now = now or timezone.now()
+    late = _late(now)
+    counts = OutboxMessage.objects.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).aggregate(
+        late=Count("pk", filter=late),
+        oldest_due=Min("next_attempt_at", filter=late),
+        retrying=Count("pk", filter=Q(status=OutboxStatus.QUEUED, attempts__gt=0) & ~late),
+        # a failed row keeps the due time of its last try, so that is when it failed
+        failed=Count(
+            "pk",
+            filter=Q(status=OutboxStatus.FAILED, next_attempt_at__gte=now - dt.timedelta(days=FAILED_SHOWN_DAYS)),
+        ),
+    )
+    return OutboxHealth(late_after=late_after(), **counts)
+
+
+def outbox_is_late(*, now: dt.datetime | None = None) -> bool:
+    """True when a queued email is more than late_after() past due (for ``/healthz``): one indexed EXISTS."""
+    return OutboxMessage.objects.filter(_late(now or timezone.now())).exists()
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -20,7 +21,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import roles
 from .models import OutboxMessage, OutboxStatus
-from .outbox import outbox_retry
+from .outbox import FAILED_SHOWN_DAYS, outbox_health, outbox_retry
 
 RETRIED = "The email is queued and will be sent on the sender's next run."
 
@@ -48,6 +49,34 @@ class OutboxPermissionPolicy(ModelPermissionPolicy):
 
 POLICY = OutboxPermissionPolicy(OutboxMessage)
 register_permission_policy(OutboxMessage, POLICY, exact_class=True)
+
+
+class OutboxHealthPanel(Component):
+    """On the team's admin dashboard, only when something is wrong: emails late, retrying or failed.
+
+    Late emails mean the sender (``manage.py send_outbox``) is not running: nothing else tells
+    the team that confirmations and password resets have stopped going out.
+    """
+
+    name = "outbox_health"
+    order = 10  # above Wagtail's own panels
+    template_name = "crm/outbox_health_panel.html"
+
+    def render_html(self, parent_context=None):
+        if not POLICY.user_has_permission(parent_context["request"].user, "view"):
+            return ""
+        self.health = outbox_health()
+        return "" if self.health.ok else super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        index = reverse("outbox:index")
+        return {
+            "health": self.health,
+            "late_minutes": int(self.health.late_after.total_seconds() // 60),
+            "failed_days": FAILED_SHOWN_DAYS,
+            "queued_url": f"{index}?status={OutboxStatus.QUEUED}",
+            "failed_url": f"{index}?status={OutboxStatus.FAILED}",
+        }
 
 
 class OutboxIndexView(IndexView):

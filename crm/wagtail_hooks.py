@@ -306,3 +306,12 @@ def register_governance_log_actions(actions):
     from .governance.services import GOVERNANCE_ACTIONS
 
     register_actions(actions, GOVERNANCE_ACTIONS)
+
+
+@hooks.register("construct_homepage_panels")
+def outbox_health_on_the_dashboard(request, panels):
+    """The team's dashboard warns when emails are late, retrying or failed (crm.outbox_admin.OutboxHealthPanel)."""
+    from .outbox_admin import POLICY, OutboxHealthPanel
+
+    if POLICY.user_has_permission(request.user, "view"):
+        panels.append(OutboxHealthPanel())

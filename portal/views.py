@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from crm import roles
+from crm.outbox import outbox_is_late
 from faith_forum.selectors import forum_account_card
 
 from .forms import ProfileForm
@@ -16,9 +17,15 @@ from .selectors import database_is_reachable
 @require_GET
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not.
+
+    ``outbox`` is "late" when an email is more than OUTBOX_LATE_MINUTES past due (the sender,
+    ``manage.py send_outbox``, is not running): for monitoring to alert on. It leaves the status
+    200, since every web server is as healthy as the others and taking them out would not send a
+    message; only the words say so, never how many or to whom.
+    """
     if database_is_reachable():
-        return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "ok", "database": "ok", "outbox": "late" if outbox_is_late() else "ok"})
     return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
 
 

@@ -39,7 +39,7 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "outbox": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
