@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from events.models import Attendance, CoursePage, ReportingCategory, TrainingSession
 from events.selectors import CERTIFYING_MARK, certified_attendances, certifying_session
@@ -48,25 +47,22 @@ def counted_sessions(
     return TrainingSession.objects.filter(certifying_session(), _counted_session(starts=starts, ends=ends))
 
 
-def trained_by_session(
-    *, starts: dt.datetime | None = None, ends: dt.datetime | None = None
-) -> QuerySet[TrainingSession]:
-    """``counted_sessions`` each with ``trained``: how many of its attendances ``counted_attendances`` counts (0 or more).
+def counted_marks_by_session() -> QuerySet[Attendance]:
+    """``(session_id, trained)`` for every session with a mark that counts (standing, not self-declared): the mark
+    half of ``counted_attendances``, for every session whether or not it counts.
 
-    The same rule in its two halves: the sessions that count, each with a count of its marks that
-    count (standing, not self-declared). PostgreSQL counts each session's marks from the attendance
-    index made for it (``attendance_counted``, events migration 0010) without reading the table,
-    where joining every attendance to its session first reads the whole table: at 3 million
-    attendances, about a third of the time. The sessions held are those with ``trained`` above 0.
+    Join it to ``counted_sessions`` (the session half) for the figures: a session held is one with a
+    count here. PostgreSQL counts every session's marks in one pass over the index made for it
+    (``attendance_counted``, events migration 0010), never reading the table. At 3 million
+    attendances that is about a quarter quicker than counting each session's from the same index
+    one session at a time, and far quicker than joining every attendance to its session first.
     """
-    marks = (
-        Attendance.objects.filter(CERTIFYING_MARK, session=OuterRef("pk"))
-        .values("session")
+    return (
+        Attendance.objects.filter(CERTIFYING_MARK)
+        .values("session_id")
         .annotate(trained=Count("*"))
-        .values("trained")
-    )
-    return counted_sessions(starts=starts, ends=ends).annotate(
-        trained=Coalesce(Subquery(marks, output_field=IntegerField()), Value(0))
+        .values_list("session_id", "trained")
+        .order_by()
     )
 
 

@@ -423,7 +423,7 @@ class Attendance(models.Model):
         ordering = ["checked_in_at"]
         base_manager_name = "history"
         indexes = [
-            # The marks the figures count (feedback.selectors.trained_by_session), by session: PostgreSQL counts
+            # The marks the figures count (feedback.selectors.counted_marks_by_session), by session: PostgreSQL counts
             # each session's from the index alone, never reading the table (issue 15: national scale).
             models.Index(
                 fields=["session"], condition=Q(undone_at__isnull=True, self_declared=False), name="attendance_counted"
