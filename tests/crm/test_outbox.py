@@ -30,30 +30,9 @@ from crm.models import OutboxMessage, OutboxStatus, User
 from crm.outbox import BACKOFF_MINUTES, outbox_send_due
 from events.models import Booking, BookingStatus, TrainingRequirement, TrainingSession
 from events.services import booking_create
+from tests.crm.conftest import LOCMEM, queue_one, smtp_back_up
 from tests.factories import SIGN_UP, CoursePageFactory
 from tests.pagetree import restore_home_page
-
-SMTP = "django.core.mail.backends.smtp.EmailBackend"
-LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-CLOSED_PORT = 9  # discard: nothing listens on it here, so every connection is refused at once
-
-
-@pytest.fixture
-def smtp_down(settings):
-    """Production's email wiring, with its mail server unreachable."""
-    settings.EMAIL_BACKEND = production_settings.EMAIL_BACKEND
-    settings.OUTBOX_SEND_AT_ONCE = getattr(production_settings, "OUTBOX_SEND_AT_ONCE", False)
-    settings.OUTBOX_TRANSPORT_BACKEND = SMTP
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = CLOSED_PORT
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    return settings
-
-
-def smtp_back_up(settings):
-    """The mail server is reachable again (Django's locmem, read back from mail.outbox)."""
-    settings.OUTBOX_TRANSPORT_BACKEND = LOCMEM
 
 
 @pytest.fixture
@@ -149,11 +128,6 @@ def test_training_reminders_with_the_mail_server_down_are_all_queued(
 
 
 # --- The sender -------------------------------------------------------------------------------
-
-
-def queue_one(subject="Hello", to="someone@example.gov.uk"):
-    mail.EmailMessage(subject=subject, body="Body", to=[to]).send()
-    return OutboxMessage.objects.get(subject=subject)
 
 
 @pytest.mark.django_db

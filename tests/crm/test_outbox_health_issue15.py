@@ -9,14 +9,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from config.settings import base as production_settings
 from crm import roles
 from crm.models import OutboxMessage, OutboxStatus
 from crm.outbox import outbox_health, outbox_send_due
+from tests.crm.conftest import SMTP, queue_one, smtp_back_up
 
-SMTP = "django.core.mail.backends.smtp.EmailBackend"
-LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-CLOSED_PORT = 9
 PANEL = "Outgoing email needs attention"
 LATE = "may not be running"
 RETRYING = "could not be sent on the last try"
@@ -24,27 +21,14 @@ FAILED = "failed after every try"
 
 
 @pytest.fixture
-def outbox(settings):
-    """Production's email wiring: messages wait in the outbox until a sender runs."""
-    settings.EMAIL_BACKEND = production_settings.EMAIL_BACKEND
-    settings.OUTBOX_SEND_AT_ONCE = False
-    settings.OUTBOX_TRANSPORT_BACKEND = LOCMEM
-    return settings
+def outbox(smtp_down):
+    """Production's email wiring, its mail server up: messages wait in the outbox until a sender runs."""
+    smtp_back_up(smtp_down)
+    return smtp_down
 
 
-def mail_server_down(settings):
-    settings.OUTBOX_TRANSPORT_BACKEND = SMTP
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = (
-        "127.0.0.1",
-        CLOSED_PORT,
-        False,
-        5,
-    )
-
-
-def queue(subject="Your place is booked: WRAP", to="grace@example.gov.uk"):
-    mail.EmailMessage(subject=subject, body="Body", to=[to]).send()
-    return OutboxMessage.objects.get(subject=subject)
+def queue():
+    return queue_one(subject="Your place is booked: WRAP", to="grace@example.gov.uk")
 
 
 def dashboard(client, user) -> str:
@@ -92,7 +76,7 @@ def test_the_lateness_is_a_setting(client, team_admin, outbox):
 
 @pytest.mark.django_db
 def test_a_mail_server_that_refuses_shows_as_retrying_then_failed_for_a_week(client, team_admin, outbox):
-    mail_server_down(outbox)
+    outbox.OUTBOX_TRANSPORT_BACKEND = SMTP  # the mail server goes down
     outbox.OUTBOX_MAX_ATTEMPTS = 2
     message = queue()
     assert outbox_send_due() == {"sent": 0, "not_sent": 1}
